@@ -1,0 +1,41 @@
+"""Audit settings: the two modes and what they change."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+
+MODES = ("quick", "thorough")
+
+
+@dataclass(frozen=True)
+class AuditSettings:
+    mode: str = "quick"
+    seed: int = 0
+    dps: int = 30                      # mpmath working precision (digits)
+    samples: int = 1 << 17             # Monte Carlo samples per evaluation
+    chunk: int = 1 << 15               # samples per streamed block (bounds memory)
+    sampling: str = "montecarlo"       # or "qmc" (randomized scrambled Sobol)
+    max_examples: int = 8              # parameter points drawn per claim
+    shrink_budget: int = 24            # extra evaluations allowed for shrinking
+    follows_examples: int = 4          # points for "does it follow from the line above?"
+    recheck_sample_factor: int = 4     # a refutation is re-checked with this many times the samples
+    recheck_extra_dps: int = 15        # ... and this many more digits
+    alpha: float = 1e-6                # family-wise false-refutation probability per claim
+    max_resolution: float = 0.1        # coarser than this (relative) cannot confirm
+    symbolic_timeout: float = 8.0      # seconds for a SymPy proof attempt
+    database: str | None = None        # Hypothesis example database folder (None: none)
+    workers: int = 2                   # claims audited in parallel
+
+    @classmethod
+    def for_mode(cls, mode: str = "quick", **overrides: object) -> "AuditSettings":
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+        base = cls() if mode == "quick" else cls(
+            mode="thorough", dps=40, samples=1 << 20, max_examples=60, shrink_budget=150,
+            follows_examples=20, symbolic_timeout=30.0,
+        )
+        clean = {k: v for k, v in overrides.items() if v is not None}
+        return replace(base, **clean)
+
+    def as_json(self) -> dict:
+        return asdict(self)

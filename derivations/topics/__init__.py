@@ -1,0 +1,1 @@
+"""One module per topic of the notes; each reads like the part it audits."""

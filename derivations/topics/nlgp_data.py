@@ -1,0 +1,73 @@
+r"""The NLGP data model itself: the normaliser and the covariance map.
+
+:math:`X_i = \operatorname{erf}(gZ_i)/\sqrt{\mathcal Z_c(g)}` with
+:math:`Z \sim \mathcal N(0, \Sigma(\xi))`.  The notes never write
+:math:`\mathcal Z_c(g)` or :math:`\operatorname{Cov}(X)` in closed form;
+derivcheck supplies the closed forms and checks them, because other claims
+lean on them.  Note the two conventions: note 003 (7) divides by
+:math:`\sqrt{\mathcal Z(g)}` (so :math:`\mathcal Z = \operatorname{Var}
+\operatorname{erf}(gZ)`), note 001 (68) divides by :math:`\mathcal Z(g)`
+(so there :math:`\mathcal Z` must be the standard deviation).
+"""
+
+from __future__ import annotations
+
+import mpmath as mp
+import numpy as np
+import sympy as sp
+from hypothesis import strategies as st
+from scipy.special import erf
+
+from numerics.quadrature import bivariate_gaussian_expectation
+
+from ..api import claim, quote
+
+N001 = "001_d82c553c3bda8740.txt"
+N003 = "003_c2e974961b11df53.txt"
+
+g = sp.Symbol("g", positive=True)
+rho = sp.Symbol("rho", real=True)
+
+ZC = 2 / sp.pi * sp.asin(2 * g**2 / (1 + 2 * g**2))
+
+claim(
+    "nlgp.normaliser",
+    sources=[
+        quote(N003, "\\mathcal{Z}(g) is a normalization constant that ensures \\text{Var}(X_i) = 1"),
+        quote(N001, "\\mathcal{Z}(g) is the normalization constant that ensures the variance of each coordinate is 1"),
+    ],
+    latex=r"\mathcal{Z}(g) = \operatorname{Var}[\operatorname{erf}(gZ)] = \frac{2}{\pi}\sin^{-1}\frac{2g^2}{1+2g^2}",
+    params={"g": st.floats(0.01, 50.0)},
+    assumptions=("Z ~ N(0, 1); convention of note 003 (7): X_i = erf(g Z_i)/sqrt(Z(g))",),
+    claimed=ZC,
+    reference=lambda p, ctx: ctx.gaussian_expectation(lambda z: mp.erf(p.g * z) ** 2),
+    remark=(
+        "Not written in the notes: derivcheck supplies the closed form. Note 001 (68) divides by Z(g) itself, "
+        "so there Z(g) must be the square root of this quantity."
+    ),
+)
+
+
+def erf_correlation(p):
+    r""":math:`\mathbb{E}[\operatorname{erf}(gU)\operatorname{erf}(gV)] / \mathbb{E}[\operatorname{erf}(gU)^2]`
+    for standard normals with correlation rho, both by 2-D cubature of the density."""
+    num = bivariate_gaussian_expectation(lambda u, v: erf(p.g * u) * erf(p.g * v), p.rho)
+    den = bivariate_gaussian_expectation(lambda u, v: erf(p.g * u) ** 2, 0.0)
+    value = float(num.value) / float(den.value)
+    err = abs(value) * (float(num.abs_error) / max(abs(float(num.value)), 1e-300) + float(den.abs_error) / float(den.value))
+    from numerics.estimate import Estimate
+
+    return Estimate(np.asarray(value), "quadrature", np.asarray(err), detail=num.detail)
+
+
+claim(
+    "nlgp.covariance",
+    sources=[quote(N003, "Note that \\text{Cov}(X) \\neq \\Sigma(\\xi), but it's pretty close.")],
+    latex=r"\operatorname{Cov}(X_i, X_j) = \frac{\sin^{-1}\left(\frac{2g^2\rho_{ij}}{1+2g^2}\right)}{\sin^{-1}\left(\frac{2g^2}{1+2g^2}\right)}",
+    params={"g": st.floats(0.01, 20.0), "rho": st.floats(-0.99, 0.99)},
+    assumptions=("(Z_i, Z_j) standard bivariate normal with correlation rho_ij = Sigma(xi)_ij",
+                 "X_i = erf(g Z_i)/sqrt(Z(g)) as in note 003 (7)"),
+    claimed=sp.asin(2 * g**2 * rho / (1 + 2 * g**2)) / sp.asin(2 * g**2 / (1 + 2 * g**2)),
+    reference=erf_correlation,
+    remark="Not written in the notes: the covariance of NLGP data as a function of the latent correlation.",
+)

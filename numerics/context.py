@@ -1,0 +1,67 @@
+"""What a check may use at one parameter point: precision, sample sizes, seeds.
+
+A :class:`Context` is handed to every claimed/reference function.  Its random
+generators are derived from a hash of (global seed, claim id, point, purpose),
+so a re-run reproduces every number, different purposes (search, re-check)
+get independent streams, and the same point always sees the same samples.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from . import montecarlo, quadrature
+from .estimate import Estimate
+
+
+def stable_seed(*material: object) -> int:
+    """A 64-bit seed from the repr of ``material`` (stable across runs and machines)."""
+    digest = hashlib.sha256(repr(material).encode()).digest()
+    return int.from_bytes(digest[:8], "little")
+
+
+@dataclass(frozen=True)
+class Context:
+    dps: int = quadrature.DEFAULT_DPS
+    samples: int = 1 << 17
+    chunk: int = 1 << 15
+    sampling: str = "montecarlo"  # or "qmc"
+    seed_material: tuple = (0,)
+
+    def derive(self, *salt: object, **changes: object) -> "Context":
+        """A context with an extended seed (and optionally other settings changed)."""
+        return replace(self, seed_material=self.seed_material + tuple(salt), **changes)
+
+    def rng(self, *salt: object) -> np.random.Generator:
+        return np.random.default_rng(stable_seed(*self.seed_material, *salt))
+
+    # Monte Carlo / QMC -------------------------------------------------------------
+    def expect(
+        self,
+        statistic: montecarlo.Statistic,
+        dim: int,
+        samples: int | None = None,
+        salt: object = "expect",
+    ) -> Estimate:
+        """E[statistic(eps)], eps ~ N(0, I_dim), by MC or randomized QMC per the settings."""
+        return montecarlo.expectation(
+            statistic, dim, samples or self.samples, self.rng(salt), self.chunk, self.sampling
+        )
+
+    def expect_paired(
+        self, statistics: Sequence[montecarlo.Statistic], dim: int, samples: int | None = None, salt: object = "paired"
+    ) -> tuple[list[Estimate], list[Estimate]]:
+        return montecarlo.expectation_paired(
+            statistics, dim, samples or self.samples, self.rng(salt), self.chunk, self.sampling
+        )
+
+    # Quadrature --------------------------------------------------------------------
+    def gaussian_expectation(self, h: Callable, mean: object = 0, var: object = 1, kinks: Sequence = (), **kw) -> Estimate:
+        return quadrature.gaussian_expectation(h, mean, var, kinks, dps=self.dps, **kw)
+
+    def integrate(self, f: Callable, points: Sequence[object]) -> Estimate:
+        return quadrature.integrate(f, points, dps=self.dps)

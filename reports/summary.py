@@ -1,0 +1,58 @@
+"""Row-level facts shared by every renderer (terminal, Markdown, LaTeX)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+VERDICT_ORDER = ("refuted", "error", "inconclusive", "confirmed", "proved", "incomplete", "definition")
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str
+    source: str
+    verdict: str
+    method: str
+    resolution: str
+    flag: str
+    follows: str
+    inherits_from: str
+
+
+def source_text(result: dict) -> str:
+    parts = []
+    for s in result["sources"]:
+        note = s["note"].split("_")[0] if s["note"][:3].isdigit() else s["note"]
+        parts.append(f"{note} ({s['equation']})" if s.get("equation") else f"{note} \u201c{(s.get('quote') or '')[:40]}\u201d")
+    return "; ".join(parts)
+
+
+def resolution_text(result: dict) -> str:
+    ev = result.get("evidence") or {}
+    if result["verdict"] in ("definition", "incomplete"):
+        return ""
+    if result["verdict"] == "refuted" and result.get("counterexample"):
+        rel = result["counterexample"].get("relative_error")
+        return f"off by {rel:.2g} rel." if isinstance(rel, (int, float)) else "claimed undefined"
+    return ev.get("resolution_text") or ""
+
+
+def row(result: dict) -> Row:
+    follows = {True: "yes", False: "no", None: ""}[result.get("follows")]
+    return Row(
+        id=result["id"],
+        source=source_text(result),
+        verdict=result["verdict"],
+        method=result.get("method") or "",
+        resolution=resolution_text(result),
+        flag=result.get("note_flag") or "",
+        follows=follows,
+        inherits_from=result.get("inherits_from") or "",
+    )
+
+
+def counts(document: dict) -> dict[str, int]:
+    out = {v: 0 for v in VERDICT_ORDER}
+    for r in document["results"]:
+        out[r["verdict"]] = out.get(r["verdict"], 0) + 1
+    return out
