@@ -126,7 +126,7 @@ class Sampled:
         return int(self.dim(p) if callable(self.dim) else self.dim)
 
 
-Side = sympy.Expr | Callable[..., Any] | Sampled
+Side = sympy.Expr | Callable[..., Any] | Sampled | float
 
 
 @dataclass(frozen=True)
@@ -203,6 +203,8 @@ def _caller(depth: int = 2) -> tuple[str, str]:
 def _side_problem(side: Any, name: str, params: Mapping[str, Any]) -> str | None:
     if side is None or isinstance(side, Sampled):
         return None
+    if isinstance(side, (int, float)) and not isinstance(side, bool):
+        return None  # a constant
     if isinstance(side, sympy.Basic):
         unknown = sorted(str(s) for s in side.free_symbols if str(s) not in params)
         if unknown:

@@ -211,9 +211,6 @@ def check_sides(
     claim: Claim, claimed: Side, reference: Side, settings: AuditSettings, label: str, max_examples: int | None = None
 ) -> SideCheck:
     """Compare ``claimed`` with ``reference`` over the claim's parameter space."""
-    proof = None
-    if isinstance(claimed, sympy.Basic) and isinstance(reference, sympy.Basic):
-        proof = symbolic.prove_equal(claimed, reference, settings.symbolic_timeout)
     ctx = _base_context(settings, claim.id, label)
     outcome = search(
         claim.params,
@@ -226,6 +223,10 @@ def check_sides(
         database=Path(settings.database) if settings.database else None,
     )
     evals = outcome.evaluations
+    proof = None
+    if isinstance(claimed, sympy.Basic) and isinstance(reference, sympy.Basic):
+        anchor = dict(evals[0].point) if evals else None
+        proof = symbolic.prove_equal(claimed, reference, settings.symbolic_timeout, anchor)
     proved = proof is not None and proof.status == symbolic.PROVED
     method = _method_of(claim, evals, proved)
     evidence = _evidence(evals, settings, method or "exact", settings.dps, claim.tolerances.scale or 0.0)

@@ -32,34 +32,59 @@ def _strategies(expr: sympy.Expr):
     yield "trigsimp", lambda e: sympy.trigsimp(sympy.simplify(e))
 
 
-def _reduce_to_zero(expr: sympy.Expr) -> tuple[str, str]:
+def _is_zero(expr: sympy.Expr) -> tuple[bool, str]:
     if expr == 0:
-        return PROVED, "difference is identically 0"
-    last = expr
+        return True, "identically 0"
     for name, strategy in _strategies(expr):
-        last = strategy(expr)
-        if last == 0:
-            return PROVED, f"SymPy {name} reduced claimed - reference to 0"
-    return NOT_PROVED, f"SymPy could not reduce the difference to 0 (last form: {sympy.sstr(last)[:300]})"
+        if strategy(expr) == 0:
+            return True, name
+    return False, ""
 
 
-def _child(expr: sympy.Expr, conn) -> None:
+def _reduce_to_zero(expr: sympy.Expr, anchor: dict | None) -> tuple[str, str]:
+    ok, how = _is_zero(expr)
+    if ok:
+        return PROVED, f"SymPy {how} reduced claimed - reference to 0"
+    # A function on a connected parameter box whose gradient vanishes identically is constant;
+    # if it is 0 at one point of the box it is 0 everywhere.
+    symbols = sorted(expr.free_symbols, key=lambda s: s.name)
+    if anchor and symbols and all(not s.is_integer for s in symbols) and all(s.name in anchor for s in symbols):
+        for s in symbols:
+            ok, _ = _is_zero(sympy.diff(expr, s))
+            if not ok:
+                break
+        else:
+            at = {s: sympy.nsimplify(anchor[s.name], rational=True) for s in symbols}
+            ok, how = _is_zero(expr.subs(at))
+            if ok:
+                return PROVED, (
+                    "every partial derivative of claimed - reference simplifies to 0 and the difference is 0 at "
+                    f"{ {str(k): str(v) for k, v in at.items()} }, so it vanishes on the connected parameter box"
+                )
+    return NOT_PROVED, f"SymPy could not reduce the difference to 0 (form: {sympy.sstr(expr)[:300]})"
+
+
+def _child(expr: sympy.Expr, anchor: dict | None, conn) -> None:
     try:
-        conn.send(_reduce_to_zero(expr))
+        conn.send(_reduce_to_zero(expr, anchor))
     except BaseException:  # noqa: BLE001 - report anything, the parent decides
         conn.send((ERROR, traceback.format_exc(limit=3)))
     finally:
         conn.close()
 
 
-def prove_zero(expr: sympy.Expr, timeout: float = 10.0) -> ProofAttempt:
-    """Try to show ``expr == 0`` identically (under the assumptions on its symbols)."""
+def prove_zero(expr: sympy.Expr, timeout: float = 10.0, anchor: dict | None = None) -> ProofAttempt:
+    """Try to show ``expr == 0`` identically (under the assumptions on its symbols).
+
+    ``anchor`` (symbol name -> value) is a point of the parameter box, for the
+    vanishing-gradient argument.
+    """
     import time
 
     start = time.perf_counter()
     ctx = multiprocessing.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(expr, child), daemon=True)
+    proc = ctx.Process(target=_child, args=(expr, anchor, child), daemon=True)
     proc.start()
     child.close()
     try:
@@ -77,5 +102,5 @@ def prove_zero(expr: sympy.Expr, timeout: float = 10.0) -> ProofAttempt:
     return ProofAttempt(status, detail, time.perf_counter() - start)
 
 
-def prove_equal(claimed: sympy.Expr, reference: sympy.Expr, timeout: float = 10.0) -> ProofAttempt:
-    return prove_zero(sympy.sympify(claimed) - sympy.sympify(reference), timeout)
+def prove_equal(claimed: sympy.Expr, reference: sympy.Expr, timeout: float = 10.0, anchor: dict | None = None) -> ProofAttempt:
+    return prove_zero(sympy.sympify(claimed) - sympy.sympify(reference), timeout, anchor)

@@ -1,0 +1,205 @@
+"""Unit tests of the numerics engines: each compares against an independent computation."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import mpmath as mp
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import strategies as st
+from scipy.special import erf
+
+from numerics import datamodels as dm
+from numerics import montecarlo, quadrature, symbolic
+from numerics.decide import AGREE, DISAGREE, Tolerance, compare, z_threshold
+from numerics.diagnose import constant_relation, recognise_constant
+from numerics.estimate import Estimate, exact
+from numerics.gradients import central_difference
+from numerics.ode import integrate_flow
+from numerics.search import DISAGREE as S_DISAGREE, Evaluation, search
+
+
+# ---------------------------------------------------------------- quadrature
+def test_gaussian_expectation_matches_closed_form_to_25_digits() -> None:
+    est = quadrature.gaussian_expectation(lambda z: mp.erf(mp.mpf("0.7") + mp.mpf("1.3") * z), dps=30)
+    with mp.workdps(40):
+        truth = mp.erf(mp.mpf("0.7") / mp.sqrt(1 + 2 * mp.mpf("1.3") ** 2))
+        assert abs(est.high_precision - truth) < mp.mpf(10) ** -27
+    assert float(est.abs_error) < 1e-25
+
+
+def test_gaussian_expectation_with_kink_and_half_range() -> None:
+    relu = quadrature.gaussian_expectation(lambda z: max(z, 0), kinks=[0], dps=30)
+    half = quadrature.gaussian_expectation(lambda z: z, lower=0, dps=30)
+    with mp.workdps(35):
+        assert abs(relu.high_precision - 1 / mp.sqrt(2 * mp.pi)) < mp.mpf(10) ** -27
+        assert abs(half.high_precision - 1 / mp.sqrt(2 * mp.pi)) < mp.mpf(10) ** -27
+
+
+def test_integrate_on_infinite_range_reports_error() -> None:
+    est = quadrature.integrate(lambda u: mp.exp(-u * u), [-mp.inf, 0, mp.inf], dps=30)
+    with mp.workdps(35):
+        assert abs(est.high_precision - mp.sqrt(mp.pi)) < mp.mpf(10) ** -25
+    assert "bisected" in est.detail
+
+
+@pytest.mark.parametrize("rho", [-0.9, -0.3, 0.0, 0.5, 0.95])
+def test_bivariate_cubature_against_sheppard_and_arccos_kernel(rho: float) -> None:
+    orthant = quadrature.bivariate_gaussian_expectation(lambda u, v: (u > 0) * (v > 0), rho)
+    assert abs(float(orthant.value) - (0.25 + math.asin(rho) / (2 * math.pi))) < 1e-11
+    kernel = quadrature.bivariate_gaussian_expectation(lambda u, v: np.maximum(u, 0) * np.maximum(v, 0), rho)
+    truth = (math.sqrt(1 - rho**2) + (math.pi - math.acos(rho)) * rho) / (2 * math.pi)
+    assert abs(float(kernel.value) - truth) < 1e-11
+
+
+def test_bivariate_refuses_degenerate_correlation() -> None:
+    with pytest.raises(quadrature.QuadratureError):
+        quadrature.bivariate_gaussian_expectation(lambda u, v: u * v, 1.0)
+
+
+# ---------------------------------------------------------------- Monte Carlo
+def test_montecarlo_mean_and_standard_error_cover_the_truth() -> None:
+    """E[Z^2] = 1, E[Z^4] = 3 with the reported SE; result independent of the chunk size."""
+    stat = lambda eps: np.stack([eps[:, 0] ** 2, eps[:, 0] ** 4], axis=1)  # noqa: E731
+    a = montecarlo.expectation(stat, 1, 200_000, np.random.default_rng(1), chunk=1 << 12)
+    b = montecarlo.expectation(stat, 1, 200_000, np.random.default_rng(1), chunk=200_000)
+    assert np.allclose(a.value, b.value, rtol=1e-12) and np.allclose(a.std_error, b.std_error, rtol=1e-9)
+    z = np.abs(a.value - np.array([1.0, 3.0])) / a.std_error
+    assert np.all(z < 5), z
+    # SE of the mean of Z^2 is sqrt(Var Z^2 / n) = sqrt(2 / n)
+    assert abs(a.std_error[0] / math.sqrt(2 / 200_000) - 1) < 0.02
+
+
+def test_qmc_is_more_accurate_than_mc_on_a_smooth_integrand() -> None:
+    stat = lambda eps: erf(eps[:, :1] + 0.5 * eps[:, 1:2])  # noqa: E731  (truth 0)
+    mc = montecarlo.expectation(stat, 2, 1 << 16, np.random.default_rng(2))
+    q = montecarlo.expectation(stat, 2, 1 << 16, np.random.default_rng(2), method="qmc")
+    assert q.method == "qmc" and q.dof == 15
+    assert float(q.std_error[0]) < float(mc.std_error[0]) / 5
+    assert abs(float(q.value[0])) < 6 * float(q.std_error[0]) + 1e-12
+
+
+def test_paired_difference_has_exact_zero_error_for_identical_statistics() -> None:
+    stat = lambda eps: eps[:, 0] * eps[:, 1]  # noqa: E731
+    (x, y), (d,) = montecarlo.expectation_paired([stat, stat], 2, 10_000, np.random.default_rng(0))
+    assert float(d.value) == 0.0 and float(d.std_error) == 0.0
+    assert float(x.std_error) > 0
+
+
+# ---------------------------------------------------------------- data models
+def test_ring_kernel_that_is_not_psd_is_refused_with_its_eigenvalue() -> None:
+    with pytest.raises(dm.NotPositiveSemidefinite, match="smallest eigenvalue -0.0"):
+        dm.latent_factor(8, 2.0, "ring")
+
+
+def test_circulant_fft_sampler_has_the_right_covariance() -> None:
+    cov = dm.covariance(16, 1.5, "ring")
+    lam = dm.circulant_eigenvalues(cov[:, 0])
+    assert np.allclose(np.sort(lam), np.linalg.eigvalsh(cov))
+    z = dm.gaussian_circulant(np.random.default_rng(3).standard_normal((200_000, 32)), lam)
+    assert np.max(np.abs(np.cov(z.T) - cov)) < 0.02
+
+
+def test_nlgp_has_unit_variance_and_hypercube_limit() -> None:
+    eps = np.random.default_rng(4).standard_normal((200_000, 5))
+    factor = dm.latent_factor(5, 2.0)
+    x = dm.nlgp(eps, factor, 3.0)
+    assert np.allclose(x.var(axis=0), 1.0, atol=0.02)
+    assert set(np.unique(dm.hypercube(eps, factor))) <= {-1.0, 1.0}
+    # Var erf(gZ) -> 1 as g -> infinity, like 1 - O(1/g)
+    assert 0.98 < dm.erf_variance(50.0) < dm.erf_variance(500.0) < 1.0
+
+
+def test_labelled_mixture_draws_balanced_labels() -> None:
+    eps = np.random.default_rng(5).standard_normal((100_000, 7))
+    x, y = dm.labelled_mixture(eps, 3, eps[:, :3], -eps[:, 3:6])
+    assert abs(y.mean() - 0.5) < 0.01
+    assert np.array_equal(x[y == 1], eps[y == 1, :3])
+
+
+# ---------------------------------------------------------------- decision rule
+def test_decision_rule_bonferroni_threshold_and_resolution() -> None:
+    assert z_threshold(1e-6, 1) == pytest.approx(4.8916, abs=1e-3)
+    assert z_threshold(1e-6, 100) > z_threshold(1e-6, 1)
+    ref = Estimate(np.array([1.0, 2.0]), "montecarlo", np.zeros(2), np.array([0.01, 0.01]), 1000)
+    near = compare(exact(np.array([1.04, 2.0])), ref, Tolerance())
+    far = compare(exact(np.array([1.2, 2.0])), ref, Tolerance())
+    assert near.status == AGREE and far.status == DISAGREE
+    assert near.resolution == pytest.approx(z_threshold(1e-6, 2) * 0.01 / 2.0 + 1e-9, rel=1e-3)
+
+
+def test_claimed_nan_is_a_disagreement_reference_nan_is_undecided() -> None:
+    assert compare(exact(np.nan), exact(1.0), Tolerance()).status == DISAGREE
+    assert compare(exact(1.0), exact(np.nan), Tolerance()).status == "undecided"
+
+
+# ---------------------------------------------------------------- diagnosis
+def test_recognise_constants() -> None:
+    assert recognise_constant(2 / math.sqrt(math.pi), 1e-15).latex == r"\frac{2}{\sqrt{\pi}}"
+    assert recognise_constant(-0.5, 1e-15).latex == r"-\frac{1}{2}"
+    assert recognise_constant(1.13, 1e-2) is None  # ambiguous at 1 %
+
+
+def test_constant_relation_with_statistical_errors() -> None:
+    rng = np.random.default_rng(6)
+    r = rng.uniform(0.5, 2.0, size=30)
+    se = 0.01 * np.ones(30)
+    c = 2 * math.sqrt(math.pi) * (r + se * rng.standard_normal(30))
+    rel = constant_relation([c], [r], [np.zeros(30)], [se])
+    assert rel.kind == "factor" and rel.closed_form == r"2 \sqrt{\pi}"
+    noisy = constant_relation([r * (1 + 0.3 * rng.standard_normal(30))], [r], [np.zeros(30)], [se])
+    assert noisy.kind == "none"
+
+
+# ---------------------------------------------------------------- symbolic
+def test_symbolic_proof_and_hard_deadline() -> None:
+    x = sp.Symbol("x", positive=True)
+    assert symbolic.prove_equal(sp.sqrt(x**2), x, timeout=10).status == symbolic.PROVED
+    start = time.perf_counter()
+    hard = sum(sp.sin(x + k) ** 7 * sp.cos(x - k) ** 5 for k in range(40)) - 1
+    attempt = symbolic.prove_zero(hard, timeout=1.0)
+    assert attempt.status in (symbolic.TIMEOUT, symbolic.NOT_PROVED)
+    assert time.perf_counter() - start < 5.0
+
+
+# ---------------------------------------------------------------- ODE, gradients
+def test_ode_solution_and_error_estimate() -> None:
+    est = integrate_flow(lambda t, y: -2.0 * y, np.array([1.0, 3.0]), 1.5)
+    assert np.allclose(est.value, np.array([1.0, 3.0]) * math.exp(-3.0), rtol=1e-9)
+    assert np.all(est.abs_error < 1e-8)
+
+
+def test_central_difference_is_exact_for_a_quadratic_loss() -> None:
+    x = np.random.default_rng(7).standard_normal((50, 3))
+    w = np.array([0.3, -1.0, 2.0])
+    grad = central_difference(lambda v: 0.5 * (x @ v - 1.0) ** 2, w)
+    assert np.allclose(grad, (x @ w - 1.0)[:, None] * x, atol=1e-7)
+
+
+# ---------------------------------------------------------------- search
+def test_search_shrinks_and_is_deterministic() -> None:
+    def evaluate(point):
+        return Evaluation(point, S_DISAGREE if point["n"] >= 7 and point["x"] > 0.5 else AGREE)
+
+    runs = [
+        search({"n": st.integers(0, 100), "x": st.floats(0, 10)}, evaluate, max_examples=50, shrink_budget=200, seed=3, key="k")
+        for _ in range(2)
+    ]
+    assert runs[0].failing is not None
+    assert runs[0].failing.point == {"n": 7, "x": pytest.approx(runs[0].failing.point["x"])}
+    assert runs[0].failing.point["x"] <= 1.5
+    assert [e.point for e in runs[0].evaluations] == [e.point for e in runs[1].evaluations]
+
+
+def test_search_respects_the_evaluation_budget() -> None:
+    calls = []
+
+    def evaluate(point):
+        calls.append(point)
+        return Evaluation(point, S_DISAGREE)
+
+    search({"x": st.floats(0, 1)}, evaluate, max_examples=5, shrink_budget=3, seed=0, key="b")
+    assert len(calls) <= 8
