@@ -306,7 +306,7 @@ def _diagnose(claim: Claim, check: SideCheck, settings: AuditSettings) -> tuple[
     """Explain a refutation; returns (text, (k, LaTeX of k) with claimed = k * truth, or None)."""
     pool = check.evaluations + ([check.failing] if check.failing else [])
     if len({point_key(e.point) for e in pool}) < 6:
-        pool = pool + _extra_points(claim, claim.claimed, claim.reference, settings, 6)
+        pool = pool + _extra_points(claim, claim.claimed, claim.reference, settings, 4)
     recs: dict[str, Evaluation] = {}
     for e in pool:
         if e.record is not None and e.record.comparison is not None:

@@ -12,7 +12,7 @@ class AuditSettings:
     mode: str = "quick"
     seed: int = 0
     dps: int = 30                      # mpmath working precision (digits)
-    samples: int = 1 << 17             # Monte Carlo samples per evaluation
+    samples: int = 1 << 16             # Monte Carlo samples per evaluation
     chunk: int = 1 << 15               # samples per streamed block (bounds memory)
     sampling: str = "montecarlo"       # or "qmc" (randomized scrambled Sobol)
     max_examples: int = 8              # parameter points drawn per claim

@@ -15,8 +15,9 @@ STYLE = {
 
 def table(document: dict) -> Table:
     t = Table(title="derivcheck audit", show_lines=False, expand=False)
-    for col, kw in (("claim", {"overflow": "fold"}), ("source", {}), ("verdict", {}), ("method", {}),
-                    ("resolution / error", {}), ("follows", {}), ("note's flag", {"overflow": "fold", "max_width": 30})):
+    for col, kw in (("claim", {"overflow": "fold", "max_width": 38}), ("source", {"max_width": 28}), ("verdict", {"max_width": 30}),
+                    ("method", {}), ("resolution / error", {"max_width": 34}), ("follows", {}),
+                    ("note's flag", {"overflow": "ellipsis", "max_width": 24, "no_wrap": True})):
         t.add_column(col, **kw)
     for r in document["results"]:
         x = row(r)
