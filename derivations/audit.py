@@ -349,6 +349,46 @@ def _diagnose(claim: Claim, check: SideCheck, settings: AuditSettings) -> tuple[
     return "; ".join(parts), factor
 
 
+def _sweep(claim: Claim, check: SideCheck, settings: AuditSettings) -> dict | None:
+    """Claimed and reference along one parameter through the counterexample (scalar claims).
+
+    The parameter is the first float-valued one; its range is the range of
+    values the search tested (so it stays inside the stated space).  The
+    report draws this; it never re-runs a claim.
+    """
+    if check.failing is None or np.ndim(check.failing.record.reference.value) != 0:
+        return None
+    point = dict(check.failing.point)
+    seen = [e.point for e in check.evaluations]
+    for name, value in point.items():
+        if isinstance(value, float):
+            lo = min(float(q[name]) for q in seen)
+            hi = max(float(q[name]) for q in seen)
+            if hi > lo:
+                break
+    else:
+        return None
+    n = 11 if isinstance(claim.reference, Sampled) or isinstance(claim.claimed, Sampled) else 25
+    values = sorted(set(np.linspace(lo, hi, n).tolist()) | {float(point[name])})
+    ctx = _base_context(settings, claim.id, "sweep")
+    rows = []
+    for v in values:
+        ev = check_point(claim, claim.claimed, claim.reference, {**point, name: v}, ctx, settings)
+        if ev.record is None or ev.record.comparison is None:
+            continue
+        rows.append((v, ev.record.claimed.value, ev.record.reference.value, _sigmas(ev.record)[1]))
+    if len(rows) < 3:
+        return None
+    return {
+        "param": name,
+        "fixed": jsonable({k: v for k, v in point.items() if k != name}),
+        "values": [r[0] for r in rows],
+        "claimed": jsonable([r[1] for r in rows]),
+        "reference": jsonable([r[2] for r in rows]),
+        "reference_uncertainty": jsonable([r[3] for r in rows]),
+    }
+
+
 def _scaled_side(side: Side, k: float) -> Side:
     if isinstance(side, sympy.Basic):
         return side / sympy.nsimplify(k, [sympy.pi], tolerance=1e-12, rational=False)
@@ -451,6 +491,7 @@ def audit_claim(claim: Claim, settings: AuditSettings, lookup: Callable[[str], C
             if check.verdict == "inconclusive":
                 result["diagnosis"] = check.reason
             if check.verdict == "refuted":
+                result["evidence"]["sweep"] = _sweep(claim, check, settings)
                 text, factor = _diagnose(claim, check, settings)
                 result["diagnosis"] = text or None
                 result["corrected"] = _correction(claim, factor, settings)
