@@ -126,7 +126,23 @@ class Sampled:
         return int(self.dim(p) if callable(self.dim) else self.dim)
 
 
-Side = sympy.Expr | Callable[..., Any] | Sampled | float
+class _NotWritten:
+    """Placeholder for a side that has not been written yet (what ``derivcheck new`` scaffolds)."""
+
+    _instance = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "TODO"
+
+
+TODO = _NotWritten()
+
+Side = sympy.Expr | Callable[..., Any] | Sampled | float | _NotWritten
 
 
 @dataclass(frozen=True)
@@ -175,6 +191,7 @@ class Claim:
     defined_at: str = ""
     module: str = ""
     problem: str | None = None
+    latex_symbols: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def checkable(self) -> bool:
@@ -201,7 +218,7 @@ def _caller(depth: int = 2) -> tuple[str, str]:
 
 
 def _side_problem(side: Any, name: str, params: Mapping[str, Any]) -> str | None:
-    if side is None or isinstance(side, Sampled):
+    if side is None or isinstance(side, (Sampled, _NotWritten)):
         return None
     if isinstance(side, (int, float)) and not isinstance(side, bool):
         return None  # a constant
@@ -282,8 +299,14 @@ def claim(
     after: str | None = None,
     previous_form: Side | None = None,
     chain: str | None = None,
+    latex_symbols: Mapping[str, Any] | None = None,
 ) -> Claim:
-    """Declare a checkable claim: the note's ``claimed`` side against an independent ``reference``."""
+    """Declare a checkable claim: the note's ``claimed`` side against an independent ``reference``.
+
+    ``latex_symbols`` maps names in the parsed LaTeX (``z_i``, ``Z``) to a
+    parameter name or a SymPy expression/Lambda, for the transcription check
+    of a SymPy ``claimed`` against the note's LaTeX.
+    """
     module, where = _caller()
     return _register(
         Claim(
@@ -291,6 +314,7 @@ def claim(
             assumptions=tuple(assumptions), params=dict(params or {}), claimed=claimed, reference=reference,
             method=method, chain=chain, after=after, previous_form=previous_form, corrected=corrected,
             tolerances=tolerances or Tolerances(), diagnose=diagnose, remark=remark, defined_at=where, module=module,
+            latex_symbols=dict(latex_symbols or {}),
         )
     )
 
@@ -340,8 +364,10 @@ class Chain:
         method: str | None = None,
         note_flag: str | None = None,
         tolerances: Tolerances | None = None,
+        latex_symbols: Mapping[str, Any] | None = None,
     ):
         self.id = id
+        self.latex_symbols = dict(latex_symbols or {})
         self.note = note
         self.params = dict(params)
         self.reference = reference
@@ -395,6 +421,7 @@ class Chain:
         method: str | None = None,
         tolerances: Tolerances | None = None,
         params: Mapping[str, st.SearchStrategy] | None = None,
+        latex_symbols: Mapping[str, Any] | None = None,
     ) -> Claim:
         module, where = _caller()
         previous = self.steps[-1].id if self.steps else None
@@ -418,6 +445,7 @@ class Chain:
             remark=remark,
             defined_at=where,
             module=module,
+            latex_symbols=dict(latex_symbols or self.latex_symbols),
         )
         c = _register(c)
         self.steps.append(c)

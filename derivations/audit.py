@@ -38,7 +38,7 @@ from numerics.ode import IntegrationError
 from numerics.quadrature import QuadratureError
 from numerics.search import Evaluation, point_key, search
 
-from .api import Claim, Point, Sampled, Side
+from .api import TODO, Claim, Point, Sampled, Side
 from .settings import AuditSettings
 from .sides import describe, evaluate_pair
 
@@ -482,6 +482,13 @@ def audit_claim(claim: Claim, settings: AuditSettings, lookup: Callable[[str], C
             result["diagnosis"] = claim.problem
         elif claim.kind != "claim":
             result["verdict"] = claim.kind
+        elif claim.claimed is TODO or claim.reference is TODO:
+            missing = [n for n, side in (("claimed", claim.claimed), ("reference", claim.reference)) if side is TODO]
+            result["verdict"] = "inconclusive"
+            result["diagnosis"] = (
+                f"{' and '.join(missing)} not written: fill in {', '.join(m + '=' for m in missing)} "
+                f"in {claim.defined_at}"
+            )
         else:
             check = check_sides(claim, claim.claimed, claim.reference, settings, "truth")
             result["verdict"] = check.verdict
@@ -497,6 +504,9 @@ def audit_claim(claim: Claim, settings: AuditSettings, lookup: Callable[[str], C
                 result["corrected"] = _correction(claim, factor, settings)
             elif claim.corrected is not None:
                 result["corrected"] = _correction(claim, None, settings)
+            from . import transcription
+
+            result["transcription"] = transcription.check(claim, [e.point for e in check.evaluations[:5]], settings.dps)
             if claim.after:
                 follows, detail = _follows(claim, lookup(claim.after), settings)
                 result["follows"] = follows

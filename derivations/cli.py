@@ -4,6 +4,8 @@
                      [--module PATH] [--json PATH] [--workers N] [--qmc]
     derivcheck list  [--select GLOB] [--module PATH]
     derivcheck report RESULTS.json [--format md|table]
+    derivcheck coverage NOTE... [--json PATH] [--parse] [--module PATH]
+    derivcheck new NAME [--from NOTE --eq N ...] [--out DIR] [--force]
 
 Exit status of ``audit``: 0 when every checkable claim is proved or
 confirmed, 1 when any is refuted or inconclusive, 2 for errors in claims or
@@ -112,6 +114,73 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_coverage(args: argparse.Namespace) -> int:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from .coverage import as_json, coverage
+
+    reg = _registry(args)
+    missing_files = [n for n in args.notes if not Path(n).is_file()]
+    if missing_files:
+        print(f"derivcheck coverage: no such note: {', '.join(missing_files)}", file=sys.stderr)
+        return 2
+    report = coverage(args.notes, reg.claims, parse=args.parse)
+    if args.json:
+        text = json.dumps(as_json(report), indent=1)
+        if args.json == "-":
+            sys.stdout.write(text + "\n")
+        else:
+            Path(args.json).write_text(text)
+    console = _console()
+    for n in report:
+        t = Table(title=f"{n.note}: {n.covered} of {n.total} numbered equations covered", show_lines=False)
+        t.add_column("eq.", justify="right")
+        t.add_column("line", justify="right")
+        t.add_column("entries", overflow="fold")
+        if args.parse:
+            t.add_column("LaTeX parse")
+        for e in n.equations:
+            entries = ", ".join(escape(f"{i} [{k}]") for i, k in zip(e.entries, e.kinds))
+            cells = [f"({e.label})", str(e.line), entries or "[red]not covered[/]"]
+            if args.parse:
+                cells.append(e.parse or "")
+            t.add_row(*cells)
+        if args.json != "-":
+            console.print(t)
+        for cid, label in n.stale:
+            console.print(f"[yellow]{cid} cites ({label}), which {n.note} does not have[/]")
+    covered, total = sum(n.covered for n in report), sum(n.total for n in report)
+    if args.json != "-":
+        console.print(f"[bold]total: {covered} of {total} numbered equations covered[/]")
+        if args.parse:
+            from collections import Counter
+
+            c = Counter(e.parse for n in report for e in n.equations)
+            console.print("LaTeX parse: " + ", ".join(f"{k} {v}" for k, v in sorted(c.items())))
+    return 0 if covered == total else 1
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from .scaffold import render, write
+
+    if args.eq and not args.from_note:
+        print("derivcheck new: --eq needs --from NOTE", file=sys.stderr)
+        return 2
+    if not args.name.replace("_", "").isalnum():
+        print(f"derivcheck new: NAME must be a Python identifier, got {args.name!r}", file=sys.stderr)
+        return 2
+    try:
+        text = render(args.name, Path(args.from_note) if args.from_note else None, [str(e) for e in args.eq or []])
+        target = Path(args.out) / f"{args.name}.py"
+        write(target, text, force=args.force)
+    except (KeyError, FileExistsError, FileNotFoundError) as exc:
+        print(f"derivcheck new: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {target}; audit it with: derivcheck audit --module {target}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="derivcheck", description="Check the equations of research notes, with evidence.")
     sub = ap.add_subparsers(dest="command", required=True)
@@ -138,6 +207,20 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--format", choices=("table", "md"), default="table")
     r.add_argument("--out", help="write to this file instead of standard output")
     r.set_defaults(func=cmd_report)
+    cov = sub.add_parser("coverage", help="which numbered equations of notes have entries")
+    cov.add_argument("notes", nargs="+", metavar="NOTE")
+    cov.add_argument("--module", action="append", metavar="PATH", help="also load claims from this file or folder")
+    cov.add_argument("--json", metavar="PATH", help="write the coverage as JSON ('-' for standard output)")
+    cov.add_argument("--parse", action="store_true", help="also say whether SymPy's LaTeX parser reads each equation")
+    cov.set_defaults(func=cmd_coverage)
+
+    new = sub.add_parser("new", help="scaffold a claims module")
+    new.add_argument("name", help="module name (a Python identifier); claim ids start with it")
+    new.add_argument("--from", dest="from_note", metavar="NOTE", help="note to copy equations from")
+    new.add_argument("--eq", action="append", metavar="N", help="equation label (repeatable; default: all)")
+    new.add_argument("--out", default=".", metavar="DIR", help="folder to write NAME.py into")
+    new.add_argument("--force", action="store_true", help="overwrite an existing file")
+    new.set_defaults(func=cmd_new)
     return ap
 
 

@@ -31,6 +31,9 @@ def resolution_text(result: dict) -> str:
     ev = result.get("evidence") or {}
     if result["verdict"] in ("definition", "incomplete"):
         return ""
+    if result["verdict"] in ("inconclusive", "error") and result.get("diagnosis"):
+        text = result["diagnosis"]
+        return text if len(text) <= 60 else text[:57] + "..."
     if result["verdict"] == "refuted" and result.get("counterexample"):
         rel = result["counterexample"].get("relative_error")
         return f"off by {rel:.2g} rel." if isinstance(rel, (int, float)) else "claimed undefined"

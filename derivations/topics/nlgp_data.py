@@ -70,5 +70,6 @@ claim(
                  "X_i = erf(g Z_i)/sqrt(Z(g)) as in note 003 (7)"),
     claimed=sp.asin(2 * g**2 * rho / (1 + 2 * g**2)) / sp.asin(2 * g**2 / (1 + 2 * g**2)),
     reference=erf_correlation,
+    latex_symbols={"rho_ij": "rho"},
     remark="Not written in the notes: the covariance of NLGP data as a function of the latent correlation.",
 )

@@ -206,6 +206,7 @@ inner.step(
     latex=r"= \text{erf}\left(\frac{gr}{\sqrt{1+2g^2(1-r^2)}} z_i\right).",
     claimed=sp.erf(g * r / sp.sqrt(1 + 2 * g**2 * (1 - r**2)) * z),
     reference=conditional_from_joint,
+    latex_symbols={"z_i": "z"},
 )
 
 claim(
@@ -657,6 +658,11 @@ variance = Chain(
                  "reading: sigma^2 = Var(Z_l | Z_i, Z_k)"),
     note_flag=FLAG_002,
     tolerances=Tolerances(rtol=1e-9),
+    latex_symbols={
+        "rho_ik": rho(i_, i_ + sp.Symbol("dk", integer=True, positive=True)),
+        "rho_il": rho(i_, l_),
+        "rho_kl": rho(i_ + sp.Symbol("dk", integer=True, positive=True), l_),
+    },
 )
 variance.step(
     "12",
