@@ -102,6 +102,10 @@ _BARE_MATH = (
 )
 
 
+#: \label{..}, \tag{..}, \nonumber, \notag: dropped from a snippet before it is screened
+_NUMBERING = re.compile(r"\\(?:label|tag\*?)\s*\{[^{}]*\}|\\(?:nonumber|notag)(?![A-Za-z])")
+
+
 def split_encoded(text: str) -> tuple[str, str]:
     """(description, source) of an encoded side written as code.
 
@@ -132,8 +136,9 @@ class Pieces:
     def latex(self, entry: str, what: str, text: str | None, origin: str) -> Snippet | None:
         if not text or not text.strip():
             return None
-        s = Snippet(len(self.snippets) + 1, entry, what, text, origin)
-        s.reason = screen(text)
+        cleaned = _NUMBERING.sub("", text).strip() or text  # equation numbering is the report's business
+        s = Snippet(len(self.snippets) + 1, entry, what, cleaned, origin)
+        s.reason = screen(cleaned)
         s.file = f"snippets/s-{s.n:03d}.txt"
         self._write(s.file, text)
         self.snippets.append(s)

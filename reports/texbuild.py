@@ -27,9 +27,9 @@ from typing import Callable, Sequence
 #: Debian packages that build the report (measured; see README "The report")
 DEBIAN_PACKAGES = ("texlive-latex-base", "texlive-latex-recommended", "cm-super-minimal", "poppler-utils")
 INSTALL_HINT = (
-    "no pdflatex found: report.tex is written; for the PDF install TeX "
+    "no pdflatex here; for the PDF install TeX "
     f"(Debian/Ubuntu: apt-get install --no-install-recommends {' '.join(DEBIAN_PACKAGES)}) "
-    "and run the same command again"
+    "and run the command again"
 )
 
 MARK = "DCSNIPPET"

@@ -126,6 +126,13 @@ def test_encoded_forms_are_told_apart() -> None:
     assert split == ("Sampled statistic: E[x]", 'def f(p):\n    """The doc."""\n    return 1')
 
 
+def test_equation_numbering_is_dropped_not_rejected(tmp_path: Path) -> None:
+    pieces = latex.Pieces(tmp_path)
+    s = pieces.latex("e", "the note's LaTeX", r"a = b \label{eq:x} \tag{3} \nonumber", "note")
+    assert s.reason is None and s.text == "a = b"
+    assert (tmp_path / s.file).read_text().startswith(r"a = b \label{eq:x}")  # the verbatim copy is the original
+
+
 def test_listing_text_is_bounded_ascii() -> None:
     text = listing_text("\u03c1 " + "x" * 500 + "\n" + "y " * 2000)
     assert text.isascii() and "rho" in text
