@@ -3,7 +3,7 @@
     derivcheck audit [--select GLOB] [--mode quick|thorough] [--seed N]
                      [--module PATH] [--json PATH] [--workers N] [--qmc]
     derivcheck list  [--select GLOB] [--module PATH]
-    derivcheck report RESULTS.json [--format md|table]
+    derivcheck report RESULTS.json [--format latex|md|table] [--out DIR]
     derivcheck coverage NOTE... [--json PATH] [--parse] [--module PATH]
     derivcheck new NAME [--from NOTE --eq N ...] [--out DIR] [--force]
 
@@ -71,7 +71,20 @@ def cmd_audit(args: argparse.Namespace) -> int:
         print_summary(document, console)
         if args.json:
             console.print(f"results written to {args.json}")
-    return exit_status(document)
+    status = exit_status(document)
+    if args.report:
+        # the renderer sees exactly what the result file holds
+        if _render_latex(json.loads(json.dumps(document)), Path(args.report), pdf=True) != 0:
+            status = max(status, 2)
+    return status
+
+
+def _render_latex(document: dict, folder: Path, pdf: bool) -> int:
+    from reports.latex import render
+
+    report = render(document, folder, pdf=pdf)
+    print(f"report: {report.message}", file=sys.stderr if not report.ok else sys.stdout)
+    return 0 if report.ok else 1
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -104,14 +117,21 @@ def cmd_report(args: argparse.Namespace) -> int:
 
         text = render(document)
         if args.out:
-            Path(args.out).write_text(text)
+            out = Path(args.out)
+            if out.is_dir() or not out.suffix:  # a folder: DIR/report.md
+                out.mkdir(parents=True, exist_ok=True)
+                out = out / "report.md"
+            out.write_text(text)
         else:
             sys.stdout.write(text)
         return 0
-    from reports.terminal import print_summary
+    if args.format == "table":
+        from reports.terminal import print_summary
 
-    print_summary(document)
-    return 0
+        print_summary(document)
+        return 0
+    folder = Path(args.out) if args.out else Path(args.results).resolve().parent / "report"
+    return _render_latex(document, folder, pdf=not args.no_pdf)
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
@@ -196,6 +216,7 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--database", default=".derivcheck/examples", help="Hypothesis example database folder")
     a.add_argument("--no-database", action="store_true", help="do not read or write the example database")
     a.add_argument("--quiet", action="store_true", help="no progress bar or table")
+    a.add_argument("--report", metavar="DIR", help="also render the LaTeX/PDF report into DIR (report.tex, report.pdf)")
     a.set_defaults(func=cmd_audit)
 
     ls = sub.add_parser("list", help="list the registered claims and their sources")
@@ -204,8 +225,11 @@ def parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("report", help="render a result file")
     r.add_argument("results", help="a JSON file written by 'derivcheck audit --json'")
-    r.add_argument("--format", choices=("table", "md"), default="table")
-    r.add_argument("--out", help="write to this file instead of standard output")
+    r.add_argument("--format", choices=("latex", "md", "table"), default="latex",
+                   help="latex: DIR/report.tex and, with pdflatex, DIR/report.pdf (default); md: Markdown; table: terminal")
+    r.add_argument("--out", metavar="DIR", help="latex: the report folder (default: report/ beside RESULTS.json); "
+                   "md: a file, or a folder for DIR/report.md (default: standard output)")
+    r.add_argument("--no-pdf", action="store_true", help="latex: write report.tex and the figures only")
     r.set_defaults(func=cmd_report)
     cov = sub.add_parser("coverage", help="which numbered equations of notes have entries")
     cov.add_argument("notes", nargs="+", metavar="NOTE")

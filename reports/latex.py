@@ -1,0 +1,570 @@
+"""The LaTeX / PDF verification report.
+
+``render(document, folder)`` writes ``folder/report.tex`` (Jinja2 templates in
+``templates/``, LaTeX-safe delimiters ``\\VAR{...}``, ``\\BLOCK{...}``,
+``%#`` comments), the figures (``folder/figures``) and, where ``pdflatex``
+exists, ``folder/report.pdf``.
+
+Every value the templates print is escaped unless it is :class:`Tex`. The
+notes' LaTeX (and LaTeX produced by the audit) is typeset only after
+:func:`reports.texsafe.screen` and a compile test in isolation
+(:func:`reports.texbuild.vet`); anything else is shown verbatim from a file
+and listed in the appendix "Snippets shown verbatim".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from . import texbuild
+from .figures import Figure, figure_for
+from .model import Shape, finding, note_short, shape, source_label
+from .summary import resolution_text
+from .texsafe import Tex, escape, escape_breakable, listing_text, looks_like_code, math_body, screen
+
+VERDICTS = ("proved", "confirmed", "refuted", "inconclusive", "error", "definition", "incomplete")
+MEANING = {
+    "proved": "SymPy reduced claimed \u2212 reference to 0 under the stated assumptions",
+    "confirmed": "agreed at every tested point, to the resolution stated",
+    "refuted": "a counterexample, shrunk to a simple point and re-checked with independent samples / higher precision",
+    "inconclusive": "the numerics could not decide; the reason is given",
+    "error": "the claim's own code failed; the traceback is kept",
+    "definition": "a model definition: recorded, not checked",
+    "incomplete": "a line the note never finished: recorded, not checked",
+}
+FLAG_CELL = 26  # characters of the note's flag shown in the summary table
+
+
+# ----------------------------------------------------------------------------- snippets of LaTeX
+@dataclass
+class Snippet:
+    """A piece of LaTeX from the result file that the report would like to typeset."""
+
+    n: int
+    entry: str
+    what: str  # e.g. "the note's LaTeX"
+    text: str
+    origin: str  # "note" or "audit"
+    reason: str | None = None  # why it is shown verbatim; None: typeset
+    file: str = ""
+    mode: str = "display"  # or "inline" (math inside a sentence)
+
+    @property
+    def body(self) -> str:
+        if self.mode == "inline":
+            return re.sub(r"\s*\n\s*", " ", self.text.strip())
+        return re.sub(r"\n\s*\n", "\n", math_body(self.text))
+
+    def typeset(self) -> Tex:
+        """The snippet typeset: the one way it appears in the report and in the test document."""
+        return inline(self.body) if self.mode == "inline" else display(self.body)
+
+    def tex(self) -> Tex:
+        if self.reason is None:
+            return self.typeset()
+        if self.mode == "inline":
+            return Tex(r"\texttt{" + escape_breakable(self.text) + "}")
+        return Tex(rf"\dcverbatim{{{self.file}}}")
+
+
+def display(body: str) -> Tex:
+    return Tex("\\dcmath{%\n" + body + "\n}")
+
+
+def inline(body: str) -> Tex:
+    return Tex("\\dcinline{" + body + "}")
+
+
+class Mixed:
+    """Plain text with ``$...$`` math in it: the text escaped, the math vetted like any snippet."""
+
+    def __init__(self, parts: list) -> None:
+        self.parts = parts  # str (plain text) or Snippet (inline math)
+
+    def tex(self) -> Tex:
+        return Tex("".join(escape(p) if isinstance(p, str) else p.tex() for p in self.parts))
+
+    def __bool__(self) -> bool:
+        return any(self.parts)
+
+
+#: LaTeX the audit writes into its prose without $ delimiters (e.g. "= 2 \sqrt{\pi} times the truth")
+_BARE_MATH = (
+    re.compile(r"(?<== )([^=;$]*\\[A-Za-z][^=;$]*?)(?= times the truth)"),
+    re.compile(r"(?<=recognised factor )([^;$]*\\[A-Za-z][^;$]*?)(?=\.?$)"),
+)
+
+
+#: \label{..}, \tag{..}, \nonumber, \notag: dropped from a snippet before it is screened
+_NUMBERING = re.compile(r"\\(?:label|tag\*?)\s*\{[^{}]*\}|\\(?:nonumber|notag)(?![A-Za-z])")
+
+
+def split_encoded(text: str) -> tuple[str, str]:
+    """(description, source) of an encoded side written as code.
+
+    The audit writes ``Sampled: <description>``, then the function's docstring,
+    then its source (which repeats the docstring): the repeat is dropped.
+    """
+    lines = text.splitlines()
+    desc: list[str] = []
+    if lines and lines[0].startswith("Sampled: "):
+        desc.append("Sampled statistic: " + lines.pop(0)[len("Sampled: "):])
+    start = next((i for i, line in enumerate(lines)
+                  if re.match(r"(def |class |async def |@|[A-Za-z_][\w.]*\s*=|lambda\b|return\b|<)", line)), 0)
+    doc, code = lines[:start], lines[start:]
+    code_text = "\n".join(code)
+    if doc and not (doc[0].strip() and doc[0].strip() in code_text):
+        desc.extend(doc)
+    return " ".join(d.strip() for d in desc if d.strip()), code_text
+
+
+class Pieces:
+    """Collects snippets and code listings while the entry views are made; writes their files."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.snippets: list[Snippet] = []
+        self.listings = 0
+
+    def latex(self, entry: str, what: str, text: str | None, origin: str) -> Snippet | None:
+        if not text or not text.strip():
+            return None
+        cleaned = _NUMBERING.sub("", text).strip() or text  # equation numbering is the report's business
+        s = Snippet(len(self.snippets) + 1, entry, what, cleaned, origin)
+        s.reason = screen(cleaned)
+        s.file = f"snippets/s-{s.n:03d}.txt"
+        self._write(s.file, text)
+        self.snippets.append(s)
+        return s
+
+    def inline_math(self, entry: str, what: str, text: str) -> Snippet:
+        snip = Snippet(len(self.snippets) + 1, entry, what, text, "audit", mode="inline")
+        snip.reason = screen(text)
+        snip.file = f"snippets/s-{snip.n:03d}.txt"
+        self._write(snip.file, text)
+        self.snippets.append(snip)
+        return snip
+
+    def mixed(self, entry: str, what: str, text: str | None) -> Mixed | None:
+        """Prose from the result file; ``$...$`` (and the audit's bare factors) become vetted inline math."""
+        if not text or not text.strip():
+            return None
+        for pattern in _BARE_MATH:
+            text = pattern.sub(lambda m: "$" + m.group(1).strip() + "$", text)
+        parts: list = []
+        for k, piece in enumerate(re.split(r"(?<!\\)\$", text)):
+            if k % 2 == 0:
+                parts.append(piece.replace("\\$", "$"))
+            elif piece.strip():
+                parts.append(self.inline_math(entry, what, piece))
+        if len(re.findall(r"(?<!\\)\$", text)) % 2:  # unbalanced: all of it as text
+            parts = [text]
+        return Mixed(parts)
+
+    def code(self, text: str | None) -> Tex | None:
+        if not text or not text.strip():
+            return None
+        desc, text = split_encoded(text)
+        if desc and not text.strip():
+            return escape(desc)
+        self.listings += 1
+        name = f"snippets/code-{self.listings:03d}.txt"
+        self._write(name, text)
+        listing = Tex(rf"\dccode{{{name}}}")
+        return Tex(r"{\small\itshape " + escape(desc) + r"\par}" + listing) if desc else listing
+
+    def encoded(self, entry: str, what: str, text: str | None, origin: str = "audit") -> Snippet | Tex | None:
+        """An encoded side: SymPy's LaTeX is typeset (if it compiles), source code is listed."""
+        if not text or not text.strip():
+            return None
+        if looks_like_code(text):
+            return self.code(text)
+        return self.latex(entry, what, text, origin)
+
+    def _write(self, name: str, text: str) -> None:
+        path = self.folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(listing_text(text).rstrip("\n") + "\n")
+
+
+def shown(piece) -> Tex:
+    """A snippet, mixed prose, a listing or nothing, as LaTeX."""
+    if piece is None:
+        return Tex("")
+    if isinstance(piece, (Snippet, Mixed)):
+        return piece.tex()
+    return piece if isinstance(piece, Tex) else escape(piece)
+
+
+# ----------------------------------------------------------------------------- formatting filters
+def num(x) -> Tex:
+    """A number for the reader: 4 significant digits, powers of ten in math."""
+    if x is None:
+        return Tex("---")
+    if isinstance(x, bool):
+        return Tex("yes" if x else "no")
+    if isinstance(x, int):
+        return Tex(str(x))
+    if isinstance(x, float):
+        if math.isnan(x):
+            return Tex("NaN")
+        if math.isinf(x):
+            return Tex(r"$\infty$" if x > 0 else r"$-\infty$")
+        if x == 0:
+            return Tex("0")
+        if 1e-3 <= abs(x) < 1e5:
+            return Tex(f"{x:.4g}".replace("-", "$-$"))
+        mant, exp = f"{x:.3e}".split("e")
+        mant = mant.rstrip("0").rstrip(".")
+        return Tex(rf"${mant}\times 10^{{{int(exp)}}}$")
+    if isinstance(x, (list, tuple)):
+        return Tex("(" + ", ".join(num(v) for v in x) + ")")
+    return escape(x)
+
+
+def verdict(v: str | None) -> Tex:
+    if v in VERDICTS:
+        return Tex(rf"\dcv{{dc{v}}}{{{v}}}")
+    return escape(v or "")
+
+
+def tt(text) -> Tex:
+    return Tex(r"\texttt{" + escape_breakable(text) + "}")
+
+
+def params(d: dict | None) -> Tex:
+    if not d:
+        return Tex("---")
+    return Tex(", ".join(rf"\texttt{{{escape(k)}}}\,=\,{num(v)}" for k, v in d.items()))
+
+
+def heading(text) -> Tex:
+    """An id in a section title: typewriter and breakable in the page, plain in the PDF bookmarks."""
+    return Tex(rf"\texorpdfstring{{\texttt{{{escape_breakable(text)}}}}}{{{escape(text)}}}")
+
+
+def source_cell(source: dict) -> Tex:
+    """A source in a table cell: ``(72)``, or the start of the quote in italics."""
+    if source.get("equation"):
+        return escape(f"({source['equation']})")
+    return Tex(r"\textit{" + escape(shorten("\u201c" + (source.get("quote") or "") + "\u201d", 34)) + "}")
+
+
+def diff(a, b) -> Tex:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+        return num(float(a) - float(b))
+    return Tex("---")
+
+
+def raw_path(path: str) -> Tex:
+    """A file name the report itself made (figures, snippets): checked, not escaped."""
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9/_-]*\.(pdf|txt)", path) or ".." in path:
+        raise ValueError(f"unexpected file name {path!r}")
+    return Tex(path)
+
+
+def proof_text(proof: dict) -> Tex:
+    parts = [str(proof.get("status") or "")]
+    if proof.get("detail"):
+        parts.append(str(proof["detail"]))
+    if isinstance(proof.get("seconds"), (int, float)):
+        parts.append(f"{proof['seconds']:.2g} s")
+    return escape("; ".join(p for p in parts if p))
+
+
+def where_span(results: list[dict]) -> str:
+    """``equations (7)–(13)`` / ``equations (2), (5)`` / ``an unnumbered line``: where a remark applies."""
+    labels, quotes = [], 0
+    for r in results:
+        eq = (r.get("sources") or [{}])[0].get("equation")
+        if eq is None:
+            quotes += 1
+        elif eq not in labels:
+            labels.append(eq)
+    parts = []
+    if labels:
+        nums = [int(x) for x in labels if x.isdigit()]
+        if len(nums) == len(labels) and len(nums) > 2 and sorted(nums) == list(range(min(nums), max(nums) + 1)):
+            parts.append(f"equations ({min(nums)})\u2013({max(nums)})")
+        else:
+            parts.append(("equation " if len(labels) == 1 else "equations ") + ", ".join(f"({x})" for x in labels))
+    if quotes:
+        parts.append("an unnumbered line" if quotes == 1 else f"{quotes} unnumbered lines")
+    return " and ".join(parts)
+
+
+def capfirst(text) -> str:
+    text = str(text or "").strip().rstrip(".")
+    return text[:1].upper() + text[1:]
+
+
+def shorten(text: str | None, n: int) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= n else text[: n - 1].rstrip() + "\u2026"
+
+
+def _finalize(value):
+    if isinstance(value, Tex):
+        return value
+    if value is None:
+        return ""
+    return escape(value)
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("reports", "templates"),
+        block_start_string=r"\BLOCK{",
+        block_end_string="}",
+        variable_start_string=r"\VAR{",
+        variable_end_string="}",
+        comment_start_string=r"\#{",
+        comment_end_string="}",
+        line_comment_prefix="%#",
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+        keep_trailing_newline=True,
+        undefined=jinja2.Undefined,  # optional fields of the result file may be absent
+        finalize=_finalize,
+    )
+    env.filters.update(num=num, verdict=verdict, tt=tt, params=params, heading=heading, shown=shown,
+                       display=display, shorten=shorten, e=escape, br=escape_breakable, source_cell=source_cell,
+                       diff=diff, raw_path=raw_path, proof_text=proof_text, capfirst=capfirst, note_short=note_short,
+                       where_span=where_span)
+    env.globals.update(VERDICTS=VERDICTS, MEANING=MEANING, Tex=Tex)
+    return env
+
+
+# ----------------------------------------------------------------------------- the view of one entry
+@dataclass
+class EntryView:
+    r: dict
+    label: str
+    number: int
+    sources: list[tuple[str, str]]  # (note short, "(72)" or quote)
+    quotes: list[str]
+    note_math: Snippet | None
+    claimed: Snippet | Tex | None
+    reference: Snippet | Tex | None
+    corrected_math: Snippet | None = None
+    corrected_encoded: Snippet | Tex | None = None
+    traceback: Tex | None = None
+    diagnosis: Mixed | None = None
+    corrected_remark: Mixed | None = None
+    figure: Figure | None = None
+    figure_file: str = ""
+    inheritors: list[dict] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.r["id"]
+
+    @property
+    def ev(self) -> dict:
+        return self.r.get("evidence") or {}
+
+    @property
+    def ce(self) -> dict | None:
+        return self.r.get("counterexample")
+
+    @property
+    def corrected(self) -> dict | None:
+        return self.r.get("corrected")
+
+    @property
+    def follows_detail(self) -> dict | None:
+        return self.ev.get("follows")
+
+    @property
+    def finding(self):
+        """What the audit found: the diagnosis of a refuted line (with its math), else one line of text."""
+        if self.r["verdict"] in ("refuted", "inconclusive", "error") and self.diagnosis:
+            return self.diagnosis
+        return finding(self.r)
+
+    @property
+    def resolution(self) -> str:
+        return resolution_text(self.r)
+
+    @property
+    def defined_at(self) -> str:
+        path = self.r.get("defined_at") or ""
+        i = path.rfind("derivations/")
+        return path[i:] if i >= 0 else path
+
+    def vector(self) -> list[tuple[int, float, float]] | None:
+        """Rows (index, claimed, reference) of a short vector counterexample."""
+        ce = self.ce or {}
+        c, r = ce.get("claimed"), ce.get("reference")
+        if isinstance(c, list) and isinstance(r, list) and len(c) == len(r) and 1 < len(c) <= 16 \
+                and all(not isinstance(v, list) for v in c + r):
+            return list(zip(range(len(c)), c, r))
+        return None
+
+    def kind_of_value(self) -> str:
+        ce = self.ce or {}
+        c = ce.get("claimed")
+        if isinstance(c, list):
+            return "matrix" if c and isinstance(c[0], list) else "vector"
+        return "scalar"
+
+
+def _views(sh: Shape, pieces: Pieces, folder: Path, figures: bool) -> list[EntryView]:
+    views = []
+    roots = {x.id: x.inheritors for x in sh.roots}
+    for k, r in enumerate(sh.ordered, start=1):
+        rid = r["id"]
+        enc = r.get("encoded") or {}
+        v = EntryView(
+            r=r,
+            label=f"entry-{k}",
+            number=k,
+            sources=[(note_short(s.get("note") or ""), source_label(s)) for s in r.get("sources") or []],
+            quotes=[s["quote"] for s in r.get("sources") or [] if s.get("quote")],
+            note_math=pieces.latex(rid, "the note's LaTeX", r.get("latex"), "note"),
+            claimed=pieces.encoded(rid, "encoded claimed side", enc.get("claimed")),
+            reference=pieces.encoded(rid, "encoded reference side", enc.get("reference")),
+            inheritors=roots.get(rid, []),
+        )
+        corr = r.get("corrected")
+        if corr:
+            v.corrected_math = pieces.latex(rid, "corrected form", corr.get("latex"),
+                                            "note" if corr.get("source") == "author" else "audit")
+            v.corrected_encoded = pieces.encoded(rid, "encoded corrected form", corr.get("encoded"))
+        v.diagnosis = pieces.mixed(rid, "diagnosis", r.get("diagnosis"))
+        if corr:
+            v.corrected_remark = pieces.mixed(rid, "corrected form's remark", corr.get("remark"))
+        if r.get("traceback"):
+            v.traceback = pieces.code(r["traceback"])
+        if figures:
+            fig = figure_for(r, folder / "figures", f"fig-{k:03d}")
+            if fig:
+                v.figure = fig
+                v.figure_file = f"figures/fig-{k:03d}.pdf"
+        views.append(v)
+    return views
+
+
+# ----------------------------------------------------------------------------- rendering and building
+@dataclass
+class Report:
+    """What :func:`render` made."""
+
+    tex: Path
+    pdf: Path | None
+    message: str
+    verbatim: list[Snippet]
+    pages: int | None = None
+    seconds: float = 0.0
+    ok: bool = True
+
+
+def reproduce_command(settings: dict) -> str:
+    cmd = f"derivcheck audit --mode {settings.get('mode', 'quick')} --seed {settings.get('seed', 0)}"
+    if settings.get("sampling") == "qmc":
+        cmd += " --qmc"
+    return cmd
+
+
+def _write_tex(env: jinja2.Environment, document: dict, sh: Shape, views: list[EntryView], pieces: Pieces,
+               folder: Path, safe_mode: str | None) -> Path:
+    by_id = {v.id: v for v in views}
+    notes = [g for g in sh.groups]
+    text = env.get_template("report.tex.j2").render(
+        doc=document,
+        settings=document.get("settings") or {},
+        environment=document.get("environment") or {},
+        shape=sh,
+        notes=notes,
+        views=views,
+        by_id=by_id,
+        verbatim=[s for s in pieces.snippets if s.reason is not None],
+        snippet_count=len(pieces.snippets),
+        reproduce=reproduce_command(document.get("settings") or {}),
+        safe_mode=safe_mode,
+        flag_cell=FLAG_CELL,
+        checkable=sum(1 for r in document["results"] if r["kind"] == "claim"),
+    )
+    path = folder / "report.tex"
+    path.write_text(text)
+    return path
+
+
+def _build_pdf(folder: Path, timeout: float) -> tuple[texbuild.Run, int]:
+    passes = 0
+    run = None
+    for passes in range(1, 5):
+        run = texbuild.run_pdflatex(folder, "report", timeout=timeout)
+        if not run.ok:
+            break
+        if passes >= 2 and not re.search(r"Rerun to get|Label\(s\) may have changed|Rerun LaTeX", run.log):
+            break
+    assert run is not None
+    return run, passes
+
+
+def render(document: dict, folder: str | Path, *, pdf: bool = True, figures: bool = True,
+           timeout: float = 120.0) -> Report:
+    """Write ``folder/report.tex`` and, where pdflatex exists and ``pdf``, ``folder/report.pdf``."""
+    start = time.perf_counter()
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for sub in ("snippets", "figures", "_vet"):
+        shutil.rmtree(folder / sub, ignore_errors=True)
+    for old in ("report.pdf", "report.aux", "report.toc", "report.out", "report.log"):
+        (folder / old).unlink(missing_ok=True)
+    env = environment()
+    sh = shape(document)
+    pieces = Pieces(folder)
+    views = _views(sh, pieces, folder, figures)
+    have_tex = texbuild.pdflatex() is not None and pdf
+
+    if have_tex:  # compile-test every snippet that passed the screen
+        candidates = [(s.n, s.typeset()) for s in pieces.snippets if s.reason is None]
+        if candidates:
+            vet_env = environment()
+
+            def make(subset):
+                return vet_env.get_template("vet.tex.j2").render(snippets=subset)
+
+            vetting = texbuild.vet(candidates, make, folder / "_vet")
+            for s in pieces.snippets:
+                if s.n in vetting.failed:
+                    s.reason = "does not compile: " + vetting.failed[s.n]
+        shutil.rmtree(folder / "_vet", ignore_errors=True)
+
+    tex = _write_tex(env, document, sh, views, pieces, folder, None)
+    verbatim = [s for s in pieces.snippets if s.reason is not None]
+    if not have_tex:
+        msg = f"wrote {tex}" + ("" if not pdf else f"; {texbuild.INSTALL_HINT}")
+        return Report(tex, None, msg, verbatim, seconds=time.perf_counter() - start, ok=True)
+
+    run, passes = _build_pdf(folder, timeout)
+    safe_note = ""
+    if not run.ok:  # never expected after vetting; fall back to every snippet verbatim
+        first = run.first_error()
+        for s in pieces.snippets:
+            if s.reason is None:
+                s.reason = "shown verbatim because the report did not build with it typeset"
+        tex = _write_tex(env, document, sh, views, pieces, folder, first)
+        run, passes = _build_pdf(folder, timeout)
+        safe_note = f" (safe mode: every snippet verbatim after the error: {first})"
+    verbatim = [s for s in pieces.snippets if s.reason is not None]
+    seconds = time.perf_counter() - start
+    if not run.ok:
+        return Report(tex, None, f"wrote {tex}; pdflatex failed: {run.first_error()} (see {folder / 'report.log'})",
+                      verbatim, seconds=seconds, ok=False)
+    m = re.search(r"Output written on report\.pdf \((\d+) pages?", run.log)
+    pages = int(m.group(1)) if m else None
+    pdf_path = folder / "report.pdf"
+    msg = (f"wrote {pdf_path} ({pages} pages, {passes} pdflatex passes, {seconds:.1f} s; "
+           f"{len(verbatim)} of {len(pieces.snippets)} LaTeX snippets shown verbatim){safe_note}")
+    return Report(tex, pdf_path, msg, verbatim, pages=pages, seconds=seconds)
