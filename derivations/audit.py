@@ -40,7 +40,7 @@ from numerics.search import Evaluation, point_key, search
 
 from .api import TODO, Claim, Point, Sampled, Side
 from .settings import AuditSettings
-from .sides import describe, evaluate_pair
+from .sides import describe, describe_format, evaluate_pair
 
 NUMERICAL_FAILURES = (
     QuadratureError, IntegrationError, NotPositiveSemidefinite, FloatingPointError,
@@ -180,7 +180,11 @@ def _evidence(evals: list[Evaluation], settings: AuditSettings, method: str, dps
     ev = {
         "points_tested": len(evals),
         "max_discrepancy": jsonable(max((c.max_abs_discrepancy for c in finite), default=None)),
-        "max_relative_discrepancy": jsonable(max((c.max_rel_discrepancy for c in finite), default=None)),
+        # relative to the size of the quantity over all points (a point where the truth is 0 has no scale of its own)
+        "max_relative_discrepancy": jsonable(
+            max((c.max_abs_discrepancy for c in finite), default=0.0) / max(max((c.scale for c in finite), default=0.0), natural_scale)
+            if finite and max(max((c.scale for c in finite), default=0.0), natural_scale) > 0 else None
+        ),
         "uncertainty": jsonable(max((c.uncertainty for c in cmps if np.isfinite(c.uncertainty)), default=None)),
         "resolution": jsonable(resolution),
         "resolution_text": _resolution_text(method, resolution, max(zs) if zs else None, dps),
@@ -404,14 +408,17 @@ def _scaled_side(side: Side, k: float) -> Side:
 def _correction(claim: Claim, factor: tuple[float, str] | None, settings: AuditSettings) -> dict | None:
     if claim.corrected is not None:
         side, latex, source, remark = claim.corrected.claimed, claim.corrected.latex, "author", claim.corrected.remark
+        encoded, encoded_format = describe(side), describe_format(side)
     elif factor is not None:
         k, k_latex = factor
         side = _scaled_side(claim.claimed, k)
         if isinstance(side, sympy.Basic):
             latex = sympy.latex(sympy.simplify(side)) if sympy.count_ops(side) < 80 else sympy.latex(side)
+            encoded, encoded_format = describe(side), "latex"
         else:
             latex = rf"\frac{{1}}{{{k_latex}}} \times \Big[ {claim.latex} \Big]"
-        source, remark = "derivcheck", f"the claimed form divided by the recognised factor {k_latex}"
+            encoded, encoded_format = f"claimed(p) / {k!r}  # the recognised factor {k_latex}", "python"
+        source, remark = "derivcheck", f"the claimed form divided by the recognised factor ${k_latex}$"
     else:
         return None
     check = check_sides(claim, side, claim.reference, settings, "corrected")
@@ -420,7 +427,8 @@ def _correction(claim: Claim, factor: tuple[float, str] | None, settings: AuditS
         "verdict": check.verdict,
         "source": source,
         "remark": remark,
-        "encoded": describe(side),
+        "encoded": encoded,
+        "encoded_format": encoded_format,
         "evidence": check.evidence,
         "counterexample": check.counterexample,
         "reason": check.reason or None,
@@ -471,7 +479,10 @@ def audit_claim(claim: Claim, settings: AuditSettings, lookup: Callable[[str], C
         "seconds": 0.0,
         "chain": claim.chain,
         "after": claim.after,
-        "encoded": {"claimed": describe(claim.claimed), "reference": describe(claim.reference)},
+        "encoded": {
+            "claimed": describe(claim.claimed), "claimed_format": describe_format(claim.claimed),
+            "reference": describe(claim.reference), "reference_format": describe_format(claim.reference),
+        },
         "remark": claim.remark or None,
         "defined_at": claim.defined_at,
         "params": sorted(claim.params),

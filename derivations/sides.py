@@ -137,6 +137,13 @@ def evaluate_pair(claimed: Side, reference: Side, p: Point, ctx: Context) -> tup
     return c, r, False
 
 
+def describe_format(side: Side | None) -> str | None:
+    """``latex`` for a SymPy side (typeset it), ``python`` for code (list it)."""
+    if side is None:
+        return None
+    return "latex" if isinstance(side, (sympy.Basic, int, float)) else "python"
+
+
 def describe(side: Side | None) -> str | None:
     """How a side is encoded, for the report: LaTeX for SymPy, source for code."""
     if side is None:

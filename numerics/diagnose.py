@@ -145,7 +145,7 @@ def constant_relation(
             if abs(k + 1.0) <= 5 * k_se:
                 return Relation("sign", -1.0, k_se, "claimed has the opposite sign of the truth (claimed = -truth)", "-1")
             rec = recognise_constant(k, k_se / max(abs(k), 1e-300))
-            name = f" = {rec.latex}" if rec else ""
+            name = f" = ${rec.latex}$" if rec else ""
             return Relation(
                 "factor", rec.value if rec else k, k_se,
                 f"claimed is a constant {k:.6g} (+/- {k_se:.1g}){name} times the truth",
@@ -158,7 +158,7 @@ def constant_relation(
     resid = float(np.sum(w * (d - off) ** 2))
     if resid <= limit and abs(off) > 5 * off_se:
         rec = recognise_constant(off, off_se / max(abs(off), 1e-300))
-        name = f" = {rec.latex}" if rec else ""
+        name = f" = ${rec.latex}$" if rec else ""
         return Relation(
             "offset", off, off_se,
             f"claimed - truth is a constant {off:.6g} (+/- {off_se:.1g}){name}: a missing or extra constant term",

@@ -180,11 +180,14 @@ class Pieces:
         listing = Tex(rf"\dccode{{{name}}}")
         return Tex(r"{\small\itshape " + escape(desc) + r"\par}" + listing) if desc else listing
 
-    def encoded(self, entry: str, what: str, text: str | None, origin: str = "audit") -> Snippet | Tex | None:
-        """An encoded side: SymPy's LaTeX is typeset (if it compiles), source code is listed."""
+    def encoded(self, entry: str, what: str, text: str | None, origin: str = "audit", fmt: str | None = None) -> Snippet | Tex | None:
+        """An encoded side: SymPy's LaTeX is typeset (if it compiles), source code is listed.
+
+        ``fmt`` is the result file's ``*_format`` field ("latex" or "python"); older files
+        without it are classified by looking at the text."""
         if not text or not text.strip():
             return None
-        if looks_like_code(text):
+        if fmt == "python" or (fmt is None and looks_like_code(text)):
             return self.code(text)
         return self.latex(entry, what, text, origin)
 
@@ -430,15 +433,15 @@ def _views(sh: Shape, pieces: Pieces, folder: Path, figures: bool) -> list[Entry
             sources=[(note_short(s.get("note") or ""), source_label(s)) for s in r.get("sources") or []],
             quotes=[s["quote"] for s in r.get("sources") or [] if s.get("quote")],
             note_math=pieces.latex(rid, "the note's LaTeX", r.get("latex"), "note"),
-            claimed=pieces.encoded(rid, "encoded claimed side", enc.get("claimed")),
-            reference=pieces.encoded(rid, "encoded reference side", enc.get("reference")),
+            claimed=pieces.encoded(rid, "encoded claimed side", enc.get("claimed"), fmt=enc.get("claimed_format")),
+            reference=pieces.encoded(rid, "encoded reference side", enc.get("reference"), fmt=enc.get("reference_format")),
             inheritors=roots.get(rid, []),
         )
         corr = r.get("corrected")
         if corr:
             v.corrected_math = pieces.latex(rid, "corrected form", corr.get("latex"),
                                             "note" if corr.get("source") == "author" else "audit")
-            v.corrected_encoded = pieces.encoded(rid, "encoded corrected form", corr.get("encoded"))
+            v.corrected_encoded = pieces.encoded(rid, "encoded corrected form", corr.get("encoded"), fmt=corr.get("encoded_format"))
         v.diagnosis = pieces.mixed(rid, "diagnosis", r.get("diagnosis"))
         if corr:
             v.corrected_remark = pieces.mixed(rid, "corrected form's remark", corr.get("remark"))
