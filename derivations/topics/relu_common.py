@@ -51,10 +51,12 @@ RESTRICTED = ("notation of note 001: E_{X, S>0 | Y=1}[f] and E_{S>0|Y=1}[f] are 
               "E[f 1(S>0) | Y=1]; E_{S|S>0,Y=1}[f] is the conditional E[f | S>0, Y=1]")
 
 # ---------------------------------------------------------------------------- parameter spaces
-lengths = st.floats(0.6, 3.0)
-ring_lengths = st.floats(0.6, 1.6)  # the ring kernel is PSD for n in 6..10 and xi <= 1.6 (checked)
-gains = st.floats(0.3, 4.0)
-seeds = st.integers(0, 2**16)
+# Sampled claims cost ~0.1 s per parameter point, and a refutation is shrunk point by point, so the
+# parameter spaces are small grids (which shrink in a few steps) rather than continua.
+lengths = st.sampled_from([1.0, 0.7, 1.5, 2.5])
+ring_lengths = st.sampled_from([1.0, 0.7, 1.3, 1.6])  # the ring kernel is PSD for n in 6..10 and xi <= 1.6 (checked)
+gains = st.sampled_from([1.0, 0.3, 3.0])
+seeds = st.integers(0, 15)
 small_n = st.integers(3, 5)
 ring_n = st.integers(6, 10)
 families = st.sampled_from(["gaussian", "nlgp", "student", "hypercube"])
@@ -121,8 +123,24 @@ def draw_class(p: Point, eps: np.ndarray, label: int) -> np.ndarray:
     return fam.draw(family_of(p), block, factor, p.get("g", 1.0), p.get("nu", 5))
 
 
+_LAST_DRAW: list[tuple[object, str, tuple[np.ndarray, np.ndarray]]] = []
+
+
 def two_class(p: Point, eps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    return draw_class(p, eps, 1), draw_class(p, eps, 0)
+    """(class-1 draw, class-0 draw) of a block.
+
+    Paired statistics (claimed, reference, correction) are evaluated one after
+    the other on the same block, so the last few draws are kept and reused;
+    the cache holds the block itself, so its identity cannot be recycled.
+    """
+    key = repr(sorted(p.items()))
+    for block, k, draws in _LAST_DRAW:
+        if block is eps and k == key:
+            return draws
+    draws = (draw_class(p, eps, 1), draw_class(p, eps, 0))
+    _LAST_DRAW.insert(0, (eps, key, draws))
+    del _LAST_DRAW[3:]
+    return draws
 
 
 def relu(s: np.ndarray) -> np.ndarray:

@@ -101,7 +101,7 @@ RING_PARAMS = {"n": st.integers(6, 8), "xi1": rc.ring_lengths, "xi0": rc.ring_le
                "distance": st.just("ring")}
 # Steady states: two distinct classes, xi_1 > xi_0 as in Figure 1 (xi_1 = 2, xi_2 = 1); with xi_1 = xi_0 every
 # ratio lambda_0/lambda_1 is 1 and the note's premise ("these pairs are all distinct") fails.
-STEADY_RING = {**RING_PARAMS, "xi1": st.floats(1.0, 1.6), "xi0": st.floats(0.4, 0.8)}
+STEADY_RING = {**RING_PARAMS, "xi1": st.floats(1.0, 1.6), "xi0": st.floats(0.4, 0.8), "w_seed": st.integers(0, 2**16)}
 DISTINCT = "two distinct classes: xi_1 in [1, 1.6] > xi_0 in [0.4, 0.8] (the ordering of Figure 1)"
 
 single = Chain(
