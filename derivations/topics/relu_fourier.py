@@ -294,3 +294,4 @@ claim(
         remark=("the Gram matrix of the cosine columns: rank n/2 + 1, so P is not orthogonal; the orthonormal real "
                 "basis needs the sine columns and a factor sqrt(2) (note 001 (34)-(35))"),
     ),
+)
