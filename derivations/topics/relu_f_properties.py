@@ -275,8 +275,7 @@ def eq6_claimed(p) -> np.ndarray:
 
 
 FLOW_RING = {"n": st.integers(4, 5), "xi1": st.sampled_from([1.0, 0.7, 1.2]), "xi0": st.sampled_from([1.0, 0.7, 1.2]),
-             "w_seed": rc.seeds, "distance": st.just("ring"), "family": st.sampled_from(["gaussian", "student"]),
-             "nu": st.sampled_from([5, 6])}
+             "w_seed": rc.seeds, "distance": st.just("ring"), "family": st.just("gaussian")}
 EQ4_LATEX = (r"\tau \frac{d}{dt} w = -\frac{\partial \mathcal{L}}{\partial w} = \frac{1}{2} \underbrace{\left[\frac{\partial}"
              r"{\partial w} \mathbb{E}_{X|Y=Y_i} [\text{ReLU}(\langle w, x \rangle)] \right]}_{\triangleq f(w)} - \frac{1}{2} "
              r"(\Sigma_0 + \Sigma_1) w,")
@@ -287,7 +286,7 @@ for loss_name, factor, text in (("half", 1.0, rc.LOSS_HALF), ("plain", 2.0, "los
         note=N003,
         params=FLOW_RING,
         assumptions=(rc.LABELS, text, rc.STRATIFIED, "Y_i = 1 for class xi_1",
-                     "Gaussian or Student-t classes, Sigma_c = Cov(X | Y = c), " + rc.RING),
+                     "Gaussian classes (elliptical, as (6) needs), Sigma_c = Cov(X | Y = c), " + rc.RING),
     )
     chain.step(
         "4",
@@ -353,7 +352,7 @@ claim(
                  "approximation accepted when the neglected term (1/2) f(w) is within 10% of the largest entry of the flow"),
     claimed=lambda p: -0.25 * (rc.class_cov(p, 0) + rc.class_cov(p, 1)) @ rc.weights(p),
     reference=init_flow,
-    tolerances=Tolerances(rtol=0.1),
+    tolerances=Tolerances(rtol=0.1, max_resolution=0.2),
     remark="Stated tolerance 10%; the measured relative size of the neglected term is in the evidence (max relative discrepancy).",
 )
 
