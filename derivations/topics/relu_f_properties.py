@@ -345,10 +345,10 @@ claim(
     "relu.f.second_term_dominates",
     sources=[quote(N003, "Early on, with w initialized as standard Gaussian, the second term dominates the dynamics.")],
     latex=r"\tau \frac{d}{dt} w \approx -\frac{1}{4}(\Sigma_0 + \Sigma_1) w \quad (w \sim \mathcal{N}(0, I_n))",
-    params={"n": st.just(40), "xi1": st.just(2.0), "xi0": st.just(1.0), "w_seed": st.integers(0, 3),
-            "family": st.sampled_from(["gaussian", "nlgp"]), "g": st.sampled_from([0.01, 1.0, 3.0])},
+    params={"n": st.just(40), "xi1": st.just(2.0), "xi0": st.just(1.0), "w_seed": st.integers(0, 1),
+            "family": st.just("nlgp"), "g": st.sampled_from([0.01, 1.0, 3.0])},
     assumptions=(rc.LABELS, rc.LOSS_HALF, "regime: n = 40, xi_1 = 2, xi_0 = 1 (the notes' figures), w ~ N(0, I_n), "
-                 "Gaussian or NLGP data, " + rc.PLAIN,
+                 "NLGP data with g in {0.01 (nearly Gaussian), 1, 3}, " + rc.PLAIN,
                  "approximation accepted when the neglected term (1/2) f(w) is within 10% of the largest entry of the flow"),
     claimed=lambda p: -0.25 * (rc.class_cov(p, 0) + rc.class_cov(p, 1)) @ rc.weights(p),
     reference=init_flow,

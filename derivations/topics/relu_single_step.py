@@ -44,7 +44,7 @@ SQRT_2_PI = float(np.sqrt(2 / np.pi))
 SMALL_RING = {"n": st.integers(4, 5), "xi1": st.sampled_from([1.0, 0.7, 1.2]), "xi0": st.sampled_from([1.0, 0.7, 1.2]),
               "w_seed": rc.seeds,
               "distance": st.just("ring"), "family": st.sampled_from(["gaussian", "nlgp"]), "g": rc.gains}
-GAUSS_RING = {**SMALL_RING, "family": st.just("gaussian")}
+GAUSS_RING = {k: v for k, v in SMALL_RING.items() if k != "g"} | {"family": st.just("gaussian")}
 CONDITIONAL_000 = ("notation of note 000: E_{X|Y=1,S>0}[.] and E_{S>0|Y=1}[.] are conditional on S > 0; "
                    "mixed-class A = A_Y, v = v_Y from Sigma_Y = Cov(X | Y)")
 COMMON = (rc.LABELS, rc.LOSS_HALF, "K = 1", rc.STRATIFIED, rc.CONDITIONAL, CONDITIONAL_000, rc.RING)
@@ -188,7 +188,7 @@ claim(
     "relu.step000.flow.eq47_literal",
     sources=[eq(N000, "47")],
     latex=EQ47,
-    params=SMALL_RING,
+    params=GAUSS_RING,
     assumptions=COMMON + ("reading: as typeset, (I) - (II) P(S > 0) (the probability multiplies (II) only)",),
     claimed=Sampled(rc.two_class_dim, lambda p, eps: eq47(p, eps, literal=True), "(I) - (II) P(S>0) per sample"),
     reference=TRUTH,
@@ -215,7 +215,7 @@ claim(
     sources=[eq(N000, "58")],
     latex=(r"(I) = \mathbb{E}_{X|S>0} [SAX] + [\mathbb{P}(Y = 1 | S > 0) \Sigma_1 + \mathbb{P}(Y = 0 | S > 0) \Sigma_0] "
            r"w_1(t),"),
-    params=SMALL_RING,
+    params=GAUSS_RING,
     assumptions=COMMON + ("(I) = E_{X,Y|S>0}[YX] as defined in (47)",),
     claimed=Sampled(rc.two_class_dim, eq58, "(58) per sample"),
     reference=Sampled(rc.two_class_dim, term_one, "(I) = E[YX | S > 0]"),
@@ -233,7 +233,7 @@ claim(
     sources=[eq(N000, "59")],
     latex=(r"(II) = \mathbb{E}_{X|S>0} [AX] + \mathbb{P}(Y = 1 | S > 0) \frac{\mathbb{E}_{S>0|Y=1} [S]}"
            r"{w_1(t)^\top \Sigma_1 w_1(t)} \Sigma_1 w_1(t)"),
-    params=SMALL_RING,
+    params=GAUSS_RING,
     assumptions=COMMON + ("(II) = E_{X,Y|S>0}[S X] as defined in (47)",),
     claimed=Sampled(rc.two_class_dim, eq59, "(59) per sample"),
     reference=Sampled(rc.two_class_dim, term_two, "(II) = E[SX | S > 0]"),
@@ -243,6 +243,7 @@ claim(
 # --------------------------------------------------------------------------- (60)-(63)
 flow.step(
     "61",
+    params=GAUSS_RING,
     latex=(r"= -\mathbb{E}_{X|S>0} [(S-1)AX] - \left[ \mathbb{P}(Y = 1 | S > 0) \left( \frac{\mathbb{E}_{S>0|Y=1} [S]}"
            r"{w_1(t)^\top \Sigma_1 w_1(t)} - 1 \right) \Sigma_1 + \mathbb{P}(Y = 0 | S > 0) \frac{\mathbb{E}_{S>0|Y=0} [S]}"
            r"{w_1(t)^\top \Sigma_0 w_1(t)} \Sigma_0 \right] w_1(t)."),
@@ -255,6 +256,7 @@ flow.step(
 )
 flow.step(
     "62",
+    params=GAUSS_RING,
     latex=(r"4\tau \frac{d}{dt} w_1 = -\mathbb{E}_{X|S>0} [(S-1)AX] - \left[ \left( \frac{\mathbb{E}_{S>0|Y=1} [S]}"
            r"{w_1(t)^\top \Sigma_1 w_1(t)} - 1 \right) \Sigma_1 + \frac{\mathbb{E}_{S>0|Y=0} [S]}{w_1(t)^\top \Sigma_0 w_1(t)} "
            r"\Sigma_0 \right] w_1(t)"),
@@ -264,6 +266,7 @@ flow.step(
 )
 flow.step(
     "63",
+    params=GAUSS_RING,
     latex=(r"4\tau \frac{d}{dt} u_1 = -\mathbb{E}_{X|S>0} [(S-1)P^\top AX] - \left[ \left( \frac{\mathbb{E}_{S>0|Y=1} [S]}"
            r"{u_1(t)^\top \Lambda_1 u_1(t)} - 1 \right) \Lambda_1 + \frac{\mathbb{E}_{S>0|Y=0} [S]}{u_1(t)^\top \Lambda_0 "
            r"u_1(t)} \Lambda_0 \right] u_1(t)."),
