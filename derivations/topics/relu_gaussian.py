@@ -139,12 +139,6 @@ flow.step(
     ),
     claimed=Sampled(rc.two_class_dim, eq5_statistic, "(5) per sample"),
     diagnose=_k_times,
-    corrected=Correction(
-        latex=(r"= \frac{1}{K}\Big(\frac{1}{2} \mathbb{E}_{X, \langle w_1, X \rangle > 0 | Y=1} [X] - \frac{1}{K} \sum_{k} "
-               r"\mathbb{E}_{X,Y, \langle w_1, X \rangle > 0, \langle w_k, X \rangle > 0} [\langle w_k, X \rangle X]\Big)"),
-        claimed=Sampled(rc.two_class_dim, lambda p, eps: eq5_statistic(p, eps, 1.0 / p.K)),
-        remark="(5) with the factor 1/K of the corrected (4)",
-    ),
 )
 incomplete(
     "relu.flow001.full_update",
