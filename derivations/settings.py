@@ -16,7 +16,7 @@ class AuditSettings:
     chunk: int = 1 << 15               # samples per streamed block (bounds memory)
     sampling: str = "montecarlo"       # or "qmc" (randomized scrambled Sobol)
     max_examples: int = 8              # parameter points drawn per claim
-    shrink_budget: int = 24            # extra evaluations allowed for shrinking
+    shrink_budget: int = 16            # extra evaluations allowed for shrinking
     follows_examples: int = 4          # points for "does it follow from the line above?"
     recheck_sample_factor: int = 4     # a refutation is re-checked with this many times the samples
     recheck_extra_dps: int = 15        # ... and this many more digits

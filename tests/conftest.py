@@ -30,3 +30,19 @@ def audit(claim: Claim, settings: AuditSettings | None = None, lookup=None) -> d
 
 def in_ci() -> bool:
     return bool(os.environ.get("CI"))
+
+
+@pytest.fixture(scope="session")
+def whole_audit() -> dict:
+    """The quick audit of every registered claim, run once per test session (2 workers).
+
+    Topic tests read their own entries from it instead of re-auditing their selection.
+    """
+    from derivations import registry, runner
+
+    reg = registry.discover()
+    return runner.run(reg, reg.claims, AuditSettings.for_mode("quick", workers=2, database=None))
+
+
+def entries(document: dict, prefix: str) -> list[dict]:
+    return [r for r in document["results"] if r["id"].startswith(prefix)]

@@ -72,14 +72,17 @@ def test_every_equation_of_the_small_bump_sources_has_an_entry(builtin: registry
     assert {str(k) for k in range(66, 75)} <= covered["001_d82c553c3bda8740.txt"]
 
 
-def test_the_small_bump_module_audits_without_errors(builtin: registry.Registry) -> None:
-    doc = runner.run(builtin, builtin.select(["bump*", "nlgp.*"]), AuditSettings.for_mode("quick", workers=2))
-    errors = [(r["id"], r["diagnosis"]) for r in doc["results"] if r["verdict"] == "error"]
+def test_the_whole_audit_has_no_errors_and_valid_records(whole_audit: dict) -> None:
+    """Every registered entry audits without an ``error``; every refutation carries its evidence."""
+    errors = [(r["id"], r["diagnosis"]) for r in whole_audit["results"] if r["verdict"] == "error"]
     assert not errors
-    for r in doc["results"]:
+    validate(json.loads(json.dumps(whole_audit)))
+    for r in whole_audit["results"]:
         if r["verdict"] == "refuted":
             assert r["counterexample"] is not None and r["evidence"]["recheck"]["status"] == "disagree"
             assert r["diagnosis"]
+        if r["kind"] == "claim" and r["verdict"] in ("proved", "confirmed"):
+            assert r["evidence"]["points_tested"] >= 1 and r["evidence"]["resolution"] is not None
 
 
 # ------------------------------------------------------------------ false alarms

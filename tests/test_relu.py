@@ -15,6 +15,7 @@ from derivations.api import Sampled, claim, quote
 from derivations.audit import audit_claim
 from derivations.settings import AuditSettings
 from derivations.topics import relu_common as rc
+from tests.conftest import entries
 from derivations.topics import relu_f_properties as fp
 from derivations.topics import relu_fourier as fr
 from derivations.topics import relu_gaussian as rg
@@ -36,16 +37,12 @@ def variant(name: str, claimed, reference, params, **kw):
 
 
 # --------------------------------------------------------------------------- (a) the whole selection
-def test_every_relu_entry_audits_without_error():
-    reg = registry.discover()
-    selected = reg.select(["relu.*"])
-    assert len(selected) > 80
-    doc = runner.run(reg, selected, SETTINGS)
-    errors = [(r["id"], r["diagnosis"]) for r in doc["results"] if r["verdict"] == "error"]
+def test_every_relu_entry_audits_without_error(whole_audit):
+    results = entries(whole_audit, "relu.")
+    assert len(results) > 80
+    errors = [(r["id"], r["diagnosis"]) for r in results if r["verdict"] == "error"]
     assert errors == []
-    kinds = {r["id"]: r["kind"] for r in doc["results"]}
-    assert all(r["verdict"] in ("proved", "confirmed", "refuted", "inconclusive") for r in doc["results"]
-               if kinds[r["id"]] == "claim")
+    assert all(r["verdict"] in ("proved", "confirmed", "refuted", "inconclusive") for r in results if r["kind"] == "claim")
 
 
 # --------------------------------------------------------------------------- (b) broken variants, by kind of check
