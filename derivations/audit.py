@@ -345,7 +345,7 @@ def _diagnose(claim: Claim, check: SideCheck, settings: AuditSettings) -> tuple[
             # correct only by a recognised constant, never by a fitted number
             factor = (relation.value, relation.closed_form) if relation.closed_form else None
             parts.append(relation.text + f", at all {len(finite)} points examined")
-        elif relation.kind == "offset":
+        elif relation.kind in ("offset", "zero"):
             parts.append(relation.text + f", at all {len(finite)} points examined")
         else:
             ratios = []

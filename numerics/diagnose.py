@@ -142,6 +142,8 @@ def constant_relation(
         k_se = float(1.0 / np.sqrt(den))
         resid = float(np.sum(w * (c - k * r) ** 2))
         if resid <= limit and abs(k - 1.0) > 5 * k_se:
+            if abs(k) <= 5 * k_se:
+                return Relation("zero", 0.0, k_se, "the claimed value is 0 where the truth is not")
             if abs(k + 1.0) <= 5 * k_se:
                 return Relation("sign", -1.0, k_se, "claimed has the opposite sign of the truth (claimed = -truth)", "-1")
             rec = recognise_constant(k, k_se / max(abs(k), 1e-300))

@@ -143,8 +143,9 @@ def bivariate_gaussian_expectation(
     # In whitened polar coordinates (U, W) = t (cos a, sin a); V = 0 along the
     # direction a0 with rho cos a0 + s sin a0 = 0.
     a_v = math.atan2(-rho, s)
-    cuts = sorted({-math.pi / 2, math.pi / 2, a_v % (2 * math.pi) - 2 * math.pi, a_v % (2 * math.pi)})
-    angles = sorted({(a + math.pi) % (2 * math.pi) - math.pi for a in cuts})
+    # both rays of each line through the origin: U = 0 at +-pi/2, V = 0 at a_v and a_v + pi
+    cuts = (-math.pi / 2, math.pi / 2, a_v, a_v + math.pi)
+    angles = sorted({round((a + math.pi) % (2 * math.pi) - math.pi, 15) for a in cuts})
     angles = angles + [angles[0] + 2 * math.pi]
 
     def integrand(x: np.ndarray) -> np.ndarray:

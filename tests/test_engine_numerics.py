@@ -50,6 +50,8 @@ def test_integrate_on_infinite_range_reports_error() -> None:
 def test_bivariate_cubature_against_sheppard_and_arccos_kernel(rho: float) -> None:
     orthant = quadrature.bivariate_gaussian_expectation(lambda u, v: (u > 0) * (v > 0), rho)
     assert abs(float(orthant.value) - (0.25 + math.asin(rho) / (2 * math.pi))) < 1e-11
+    signs = quadrature.bivariate_gaussian_expectation(lambda u, v: np.sign(u) * np.sign(v), rho)
+    assert abs(float(signs.value) - 2 / math.pi * math.asin(rho)) < 1e-11  # needs both rays of V = 0 cut
     kernel = quadrature.bivariate_gaussian_expectation(lambda u, v: np.maximum(u, 0) * np.maximum(v, 0), rho)
     truth = (math.sqrt(1 - rho**2) + (math.pi - math.acos(rho)) * rho) / (2 * math.pi)
     assert abs(float(kernel.value) - truth) < 1e-11
