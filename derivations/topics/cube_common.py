@@ -24,6 +24,7 @@ from fractions import Fraction
 
 import numpy as np
 from hypothesis import strategies as st
+from scipy.special import erf
 
 from numerics import datamodels as dm
 from numerics import orthants
@@ -81,9 +82,18 @@ def f_cube(w: np.ndarray, n: int, xi: float, ties: str = "include") -> Estimate:
     return orthants.restricted_mean(np.asarray(w, dtype=float), dm.covariance(n, xi), ties=ties)
 
 
+def latent_sample(eps: np.ndarray, n: int, xi: float) -> np.ndarray:
+    r""":math:`Z = L\varepsilon` with :math:`LL^\top = \Sigma(\xi)`, from the first n normals of each row.
+
+    Same map as :func:`numerics.datamodels.gaussian`, written with einsum: for a tall block times a small matrix,
+    a multithreaded BLAS gemm is much slower than a plain loop when the worker processes already use every core.
+    """
+    return np.einsum("bi,ji->bj", eps[:, :n], dm.latent_factor(n, xi))
+
+
 def nlgp_sample(eps: np.ndarray, n: int, xi: float, g: float) -> np.ndarray:
     r"""NLGP data :math:`X = \operatorname{erf}(gZ)/\sqrt{\mathcal Z(g)}` from a block of normals."""
-    return dm.nlgp(eps[:, :n], dm.latent_factor(n, xi), g)
+    return erf(g * latent_sample(eps, n, xi)) / np.sqrt(dm.erf_variance(float(g)))
 
 
 def gated(x: np.ndarray, w: np.ndarray) -> np.ndarray:
