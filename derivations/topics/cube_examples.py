@@ -197,21 +197,30 @@ def nlgp_truth(weights):
 
 
 def single_bump_g_story(p, claimed, truth) -> str:
-    """How f(e_i) changes with g, from the closed form (audited as the correction)."""
-    q = with_sites(p)
+    r"""How f(e_i) changes with g, from the closed form (audited as the correction), over a grid of correlations."""
+    rho = np.linspace(0.0, 1.0, 201)
     rows = []
     for g in (0.1, 0.5, 1.0, 2.0, 5.0, 20.0, np.inf):
         if np.isinf(g):
-            f = np.arcsin(dm.covariance(q.n, p.xi)[:, q.i]) / np.pi
-            cov = sign_covariance(q.n, p.xi)[:, q.i]
+            f, cov = np.arcsin(rho) / np.pi, 2 / np.pi * np.arcsin(rho)
         else:
-            f = nlgp_f_closed_form(q.n, p.xi, g, q.i)
-            cov = nlgp_covariance(q.n, p.xi, g)[:, q.i]
-        shape = float(np.max(np.abs(f / f[q.i] - cov)))
-        rows.append(f"g = {g:g}: f_i/Cov_ii = {f[q.i] / cov[q.i]:.3f}, max_j |f_j/f_i - Cov_ij| = {shape:.3f}")
+            k = 2 * g * g / (1 + 2 * g * g)
+            f = np.arcsin(np.sqrt(2) * g * rho / np.sqrt(1 + 2 * g * g)) / (np.pi * np.sqrt(dm.erf_variance(g)))
+            cov = np.arcsin(k * rho) / np.arcsin(k)
+        shape = float(np.max(np.abs(f / f[-1] - cov)))
+        rows.append(f"g = {g:g}: f_i/Cov_ii = {f[-1] / cov[-1]:.3f}, max over rho of |f_j/f_i - Cov_ij| = {shape:.3f}")
     return (
         "f(e_i) is not Sigma e_i at any gain: its scale moves from 1/sqrt(2 pi) = 0.399 (Gaussian limit) to 1/2 (cube), "
         "and its shape is that of Cov(X) e_i only in the two limits; " + "; ".join(rows)
+    )
+
+
+def balanced_g_story(p, claimed, truth) -> str:
+    """Entrywise ratio of the truth to Cov(X)(e_i + e_j) at the failing point (exactly 1/4 on the cube)."""
+    ratio = np.asarray(truth) / np.asarray(claimed)
+    return (
+        f"f(e_i + e_j) / [Cov(X)(e_i + e_j)] entrywise = {np.round(ratio, 3).tolist()} at g = {p.g:.4g}: on the cube the "
+        "ratio is exactly 1/4 in every entry (cube.balanced_bumps.eq9.cov's correction); at finite g it is neither 1 nor constant"
     )
 
 
@@ -270,6 +279,7 @@ claim(
     assumptions=DATA_NLGP + ("w = e_i + e_j, i != j", COVARIANCE_G),
     claimed=lambda p: nlgp_covariance(with_sites(p).n, p.xi, p.g) @ w_balanced(p),
     reference=nlgp_truth(w_balanced),
+    diagnose=balanced_g_story,
     remark="The same statement at finite gain g (latent reading: see cube.cov_close_to_sigma for how far apart they are).",
 )
 
@@ -352,9 +362,14 @@ THREE_WHERE = (
 
 def three_story(p, claimed, truth) -> str:
     alpha = p.beta + p.gap
-    regime = "exact regime" if alpha > p.beta + 1 else "flip regime"
+    if alpha > p.beta + 1:
+        regime = "alpha > beta + 1"
+    elif alpha == p.beta + 1:
+        regime = "alpha = beta + 1: the pattern (-,+,+) is a tie, counted as on, so f(w) = f(e_a) - E[1(X_a = 1, X_b = X_c = -1) X]"
+    else:
+        regime = "beta < alpha < beta + 1"
     return (
-        f"alpha = {alpha:.4g}, beta = {p.beta:.4g} ({regime}): on the cube f(w) = f(e_a) exactly when alpha > beta + 1 "
+        f"alpha = {alpha:.4g}, beta = {p.beta:.4g} ({regime}). On the cube f(w) = f(e_a) exactly when alpha > beta + 1 "
         "(the sufficient condition of the next paragraph); for beta < alpha < beta + 1 the patterns (+,-,-) and "
         "(-,+,+) of (X_a, X_b, X_c) flip the indicator and f(w) = f(e_a) - 2 E[1(X_a = 1, X_b = X_c = -1) X]"
     )

@@ -22,8 +22,8 @@ from fractions import Fraction
 import numpy as np
 from hypothesis import strategies as st
 
-from ..api import Correction, claim, definition, eq, quote
-from .cube_common import N003, cube_points, dot, indicator
+from ..api import Correction, Sampled, Tolerances, claim, definition, eq, quote
+from .cube_common import DATA_NLGP, N003, cube_points, dot, gains, indicator, lengths, nlgp_sample
 
 CUBE = (
     "every x in {-1, +1}^n is enumerated; arithmetic is exact (fractions), ties <w,x> = 0 are counted as on (>=)",
@@ -97,6 +97,43 @@ claim(
     method="exact",
     remark="The condition is sharp: at sum_{i>=2}|w_i/w_1| = 1 the tie x = (-1, sign(w_2), ...) switches the gate on.",
 )
+def gate_disagreement(p, eps) -> np.ndarray:
+    r"""Per sample :math:`\mathbb 1\big(\mathbb 1(\langle w, X\rangle \ge 0) \ne \mathbb 1(X_1 \ge 0)\big)` on NLGP data."""
+    w = np.array(dominant_weights(p), dtype=float)
+    x = nlgp_sample(eps, w.size, p.xi, p.g)
+    return ((x @ w >= 0) != (x[:, 0] >= 0)).astype(float)
+
+
+def _disagreement_sweep(p, claimed, truth) -> str:
+    w = np.array(dominant_weights(p), dtype=float)
+    rows = []
+    for g in (0.5, 2.0, 8.0, 32.0, 128.0):
+        eps = np.random.default_rng(99).standard_normal((1 << 15, w.size))
+        x = nlgp_sample(eps, w.size, p.xi, g)
+        rows.append(f"g = {g:g}: {float(np.mean((x @ w >= 0) != (x[:, 0] >= 0))):.4f}")
+    return (
+        f"at finite g the coordinates are not +-1 and the gate of w = {w.astype(int).tolist()} differs from 1(X_1 >= 0) "
+        "with positive probability, which vanishes only as g -> infinity (Monte Carlo, 2^15 samples): " + ", ".join(rows)
+    )
+
+
+claim(
+    "cube.sufficient.condition.nlgp",
+    sources=[quote(N003, SUFFICIENT_QUOTE)],
+    latex=SUFFICIENT_LATEX,
+    params={"rest": st.lists(weights, min_size=1, max_size=4), "slack": st.integers(1, 4), "xi": lengths, "g": gains},
+    assumptions=DATA_NLGP[:1] + (
+        "the intended reading of cube.sufficient.condition, at finite gain: 1(<w,X> >= 0) = 1(X_1 >= 0) almost surely, "
+        "checked as P(the two gates differ) = 0",
+        "w_1 = sum_{i>=2}|w_i| + slack as in cube.sufficient.condition",
+    ),
+    claimed=lambda p: 0.0,
+    reference=Sampled(lambda p: len(dominant_weights(p)), gate_disagreement, "P(1(<w,X> >= 0) != 1(X_1 >= 0))"),
+    tolerances=Tolerances(scale=1.0),
+    diagnose=_disagreement_sweep,
+    remark="The note states the condition for data on the cube; this is the same statement at finite g.",
+)
+
 claim(
     "cube.sufficient.literal",
     sources=[quote(N003, SUFFICIENT_QUOTE)],

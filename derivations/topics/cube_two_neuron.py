@@ -174,6 +174,7 @@ def _scale_story(p, claimed, truth) -> str:
     return (
         "the note's brackets are not homogeneous in w_1: under w_1 -> 2 w_1 (rho_11 -> 4 rho_11, gamma unchanged) the "
         f"true Sigma_1 w_1-term is unchanged, so its bracket must halve, from {before:.4g} to {before / 2:.4g}, but (17) "
+        "(and (18), which equals it) "
         f"gives {after:.4g} (terms 1/(gamma rho_11) and rho_kk/rho_11); gamma = {g:.3f}. Correct brackets: "
         "sqrt(1-gamma^2) sqrt(rho_kk/rho_11)/(2 pi) and 1/4 + arcsin(gamma)/(2 pi)"
     )
