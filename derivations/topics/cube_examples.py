@@ -25,6 +25,7 @@ Facts derived here (and checked as corrections): on the cube
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 
 import numpy as np
 from hypothesis import strategies as st
@@ -59,13 +60,10 @@ above_one = st.floats(1.0, 4.0, exclude_min=True)
 # --------------------------------------------------------------------------- positions and weights
 def with_sites(p) -> Point:
     """The point with the sites i, j, k (those the example uses) and the size n added."""
-    values = dict(p)
-    i = p.i
-    j = i + p.get("dj", 0) if "dj" in p else None
-    k = j + p.get("dk", 0) if "dk" in p else None
-    used = [s for s in (i, j, k) if s is not None]
-    values.update(j=j, k=k, n=max(used) + 1 + p.m)
-    return Point(values)
+    j = p.i + p.dj if "dj" in p else None
+    k = j + p.dk if "dk" in p else None
+    last = max(s for s in (p.i, j, k) if s is not None)
+    return Point({**p, "j": j, "k": k, "n": last + 1 + p.m})
 
 
 def w_single(p) -> np.ndarray:
@@ -100,12 +98,8 @@ def w_three(p) -> np.ndarray:
     return alpha * unit(n, a) + p.beta * unit(n, b) + unit(n, c)
 
 
-def biggest_site(p) -> int:
-    return three_sites(p)[1]
-
-
 # --------------------------------------------------------------------------- sides
-def sigma_times(reading, weights) -> callable:
+def sigma_times(reading, weights) -> Callable:
     """Claimed side Sigma w' for a reading of Sigma (a function (n, xi) -> matrix) and the vector w'."""
     def side(p):
         w = weights(p)
@@ -113,7 +107,7 @@ def sigma_times(reading, weights) -> callable:
     return side
 
 
-def cov_times(weights, factor: float) -> callable:
+def cov_times(weights, factor: float) -> Callable:
     """Corrected side: factor * Cov(sign Z) w'."""
     def side(p):
         w = weights(p)
@@ -121,7 +115,7 @@ def cov_times(weights, factor: float) -> callable:
     return side
 
 
-def truth_on_cube(weights) -> callable:
+def truth_on_cube(weights) -> Callable:
     """Reference: f(w) on the cube by exact enumeration."""
     def side(p):
         w = weights(p)
