@@ -213,8 +213,8 @@ def balanced_g_story(p, claimed, truth) -> str:
     """Entrywise ratio of the truth to Cov(X)(e_i + e_j) at the failing point (exactly 1/4 on the cube)."""
     ratio = np.asarray(truth) / np.asarray(claimed)
     return (
-        f"f(e_i + e_j) / [Cov(X)(e_i + e_j)] entrywise = {np.round(ratio, 3).tolist()} at g = {p.g:.4g}: on the cube the "
-        "ratio is exactly 1/4 in every entry (cube.balanced_bumps.eq9.cov's correction); at finite g it is neither 1 nor constant"
+        f"f(e_i + e_j) / [Cov(X)(e_i + e_j)] entrywise = {np.round(ratio, 3).tolist()} at g = {p.g:.4g}, not 1; on the cube "
+        "the ratio is exactly 1/4 in every entry (the correction of cube.balanced_bumps.eq9.cov)"
     )
 
 
