@@ -84,6 +84,16 @@ claim(
 )
 
 
+incomplete(
+    "gdln.structures.norm_intuition",
+    sources=[quote(N000, "Intuitively, a gating structure that minimizes the norm of A will shrink the slowest. "
+                         "This is somewhat equivalent to minimizing the eigenvalues of A")],
+    latex=r"\arg\min_{\{g\}} \|A\| \ \text{shrinks the slowest}",
+    remark="An intuition with no stated norm or measure of 'shrinking'; the precise part (mode i decays at rate "
+           "lambda_i/(K tau)) is gdln.ode.decay_rates, and 'eigenvalues nonnegative' is gdln.A.eigenvalues_nonnegative.",
+)
+
+
 # =========================================================================== (17)
 def eq17_block(p) -> np.ndarray:
     r""":math:`\mathbb P(g_i = 1, g_j = 1)\,\langle x x^\top\rangle_{x|g_i=g_j=1}`: frequency times conditional mean."""

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from numerics import gdln as gd
 
-from ..api import Chain, Correction, Tolerances, claim, eq, quote
+from ..api import Chain, Correction, Tolerances, claim, eq, incomplete, quote
 from .gdln_common import DATA, LARGE_SAMPLE, MODEL, N000, N001, Network, base_params, initial_weights, network
 from .gdln_31_model import one_over_k_story
 from .gdln_33_ode import TIME_FRACTIONS, matching_exponent, note_modes
@@ -321,4 +321,15 @@ claim(
     ),
     corrected=Correction(latex=r"w_1(\infty) = K \arg\min_\beta \langle (\beta^\top x - y)^2 \rangle_{x,y \,|\, g_1(x) = 1}",
                          claimed=lambda p: exclusive_network(p).K * subset_ols(p).value),
+)
+
+
+incomplete(
+    "gdln.bump_limit.adjacent_difference",
+    sources=[quote(N001, "But what does the input-input covariance term do? Well, for this gate, it basically "
+                         "computes a difference between adjacent points of \\Sigma^{yx}(p_i).")],
+    latex=r"w(\infty) = (\Sigma^{xx}(p_i, p_i))^{-1} \Sigma^{yx}(p_i) \approx \text{difference of adjacent entries of } \Sigma^{yx}(p_i)",
+    note_flag="TODO: finish!",
+    remark="Note 001 section 5.2 (small-bump gate 1(<e_i, x> > 0)); 'basically' is not made precise and the "
+           "section stops at its TODO. The input-output covariance (66)-(74) is audited as bump.*.",
 )
