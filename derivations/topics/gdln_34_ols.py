@@ -458,6 +458,7 @@ claim(
     ),
     claimed=eq24,
     reference=lambda p: 1.0 - 2.0 * ols_loss(p),
+    note_flag="I will have to think more about this.",
     remark="Note 001 (65) names it L*_infinity; the same display. 001 (65) and 000 (24) also restate (22) with g (x) x.",
 )
 
@@ -492,5 +493,6 @@ claim(
     reference=off_diagonal_precision,
     method="exact",
     tolerances=Tolerances(scale=1.0),
+    note_flag="(I think?) But tbh I haven't got the slightest clue!!",
     remark="The entries of A^-1 are O(1) or larger here; scale 1 is the size against which 0 is judged.",
 )
