@@ -11,6 +11,7 @@ import os as _os
 # oversubscribes the cores and makes the many small matrix products of sampled
 # statistics 10-30x slower (measured: (32768 x 5) @ (5 x 5) takes 5-11 ms threaded,
 # 0.3 ms single-threaded on 2 cores).  Must run before numpy is first imported;
-# an explicit setting in the environment wins.
+# an explicit setting in the environment wins.  The runner also limits the BLAS pools of
+# its workers at run time (threadpoolctl), for processes that imported numpy first.
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     _os.environ.setdefault(_var, "1")

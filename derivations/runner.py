@@ -18,6 +18,8 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 
+from threadpoolctl import threadpool_limits
+
 from .api import Claim
 from .audit import audit_claim
 from .registry import LoadFailure, Registry
@@ -34,7 +36,10 @@ def _audit_group(claim_ids: list[str]) -> list[dict]:
     registry: Registry = _STATE["registry"]  # type: ignore[assignment]
     settings: AuditSettings = _STATE["settings"]  # type: ignore[assignment]
     lookup = lambda i: registry.get(i) if i in registry else None  # noqa: E731
-    return [audit_claim(registry.get(cid), settings, lookup) for cid in claim_ids]
+    # one BLAS thread per worker: threaded BLAS in two workers on two cores made the small matrix
+    # products of sampled statistics 10-300x slower (see derivations/__init__.py)
+    with threadpool_limits(limits=1):
+        return [audit_claim(registry.get(cid), settings, lookup) for cid in claim_ids]
 
 
 def _groups(claims: Sequence[Claim]) -> list[list[str]]:
@@ -67,14 +72,23 @@ def _failure_record(f: LoadFailure) -> dict:
 
 
 def trace_inheritance(results: list[dict]) -> None:
-    """Set ``inherits_from`` on refuted lines that follow from a refuted line (in place)."""
+    """Set ``inherits_from`` on refuted lines that follow from a refuted line (in place).
+
+    The root cause is found by walking back along ``after`` links, so the order of
+    ``results`` does not matter.
+    """
     by_id = {r["id"]: r for r in results}
-    for r in results:
+
+    def root(r: dict, seen: frozenset) -> str | None:
         if r.get("verdict") != "refuted" or r.get("follows") is not True or not r.get("after"):
-            continue
+            return None
         prev = by_id.get(r["after"])
-        if prev is not None and prev.get("verdict") == "refuted":
-            r["inherits_from"] = prev.get("inherits_from") or prev["id"]
+        if prev is None or prev.get("verdict") != "refuted" or prev["id"] in seen:
+            return None
+        return root(prev, seen | {prev["id"]}) or prev["id"]
+
+    for r in results:
+        r["inherits_from"] = root(r, frozenset({r["id"]}))
 
 
 def environment() -> dict:

@@ -197,3 +197,6 @@ def test_chain_inheritance_names_the_root_cause() -> None:
         r["inherits_from"] = None
     runner.trace_inheritance(results)
     assert [r["inherits_from"] for r in results] == [None, None, "b", "b", None]
+    shuffled = [results[k] for k in (4, 3, 1, 0, 2)]  # any order of the result list
+    runner.trace_inheritance(shuffled)
+    assert [r["inherits_from"] for r in results] == [None, None, "b", "b", None]
