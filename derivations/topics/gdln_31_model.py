@@ -34,26 +34,8 @@ ALL_FAMILIES = ("halfspace", "bump", "exclusive", "redundant")
 flow_params = with_family(*ALL_FAMILIES)
 
 
-# =========================================================================== section 2.1
-def _gate_scale_point(p) -> tuple[np.ndarray, np.ndarray]:
-    rng = np.random.default_rng([p.seed, 10])
-    return rng.standard_normal((512, p.n)), rng.standard_normal(p.n)
+# Section 2.1's "g is invariant to the scale of w_1" is audited once, as relu.gate.scale_invariance.
 
-
-claim(
-    "gdln.gate.scale_invariance",
-    sources=[quote(N000, "Note that g is invariant to the scale of w_1"),
-             quote(N001, "Note that g is invariant to the scale of w_1")],
-    latex=r"g(t, x) = \mathbb{1}(\langle c\, w_1(t), x \rangle \geq 0) = \mathbb{1}(\langle w_1(t), x \rangle \geq 0), \quad c > 0",
-    params={"n": st.integers(2, 8), "seed": st.integers(0, 2**16), "c": st.floats(1e-3, 1e3)},
-    assumptions=("g(t, x) = 1(<w_1(t), x> >= 0) as in note 000 (2); 'scale' read as a positive factor c",
-                 "x and w_1 standard normal, 512 points per parameter point"),
-    claimed=lambda p: (lambda x, w: (x @ (p.c * w) >= 0).astype(float))(*_gate_scale_point(p)),
-    reference=lambda p: (lambda x, w: (x @ w >= 0).astype(float))(*_gate_scale_point(p)),
-    method="exact",
-    remark="A negative factor flips the gate (g -> 1 - g off the boundary); the note speaks of the size of w_1, "
-           "so only c > 0 is in the parameter space.",
-)
 
 # =========================================================================== section 3.1
 definition(
