@@ -385,7 +385,7 @@ def _sweep(claim: Claim, check: SideCheck, settings: AuditSettings) -> dict | No
                 break
     else:
         return None
-    n = 11 if isinstance(claim.reference, Sampled) or isinstance(claim.claimed, Sampled) else 25
+    n = 9 if isinstance(claim.reference, Sampled) or isinstance(claim.claimed, Sampled) else 17
     values = sorted(set(np.linspace(lo, hi, n).tolist()) | {float(point[name])})
     ctx = _base_context(settings, claim.id, "sweep")
     rows = []
