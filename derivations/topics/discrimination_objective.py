@@ -546,20 +546,21 @@ def rayleigh_at_leading_eigenvector(p) -> float:
     return float(v @ difference_operator(p) @ v)
 
 
-def sphere_maximum(p) -> float:
-    r""":math:`\max_{\|w\|=1}\langle (K_1-K_0)w, w\rangle` by BFGS on :math:`w/\|w\|` from 3 random starts
-    (no eigen-decomposition)."""
-    a = difference_operator(p)
-    rng = np.random.default_rng(p.w_seed)
+def maximize_on_sphere(a: np.ndarray, rng: np.random.Generator, starts: int = 3) -> float:
+    r""":math:`\max_{\|w\|=1} w^\top a w` by BFGS on the Rayleigh quotient from random starts (no eigen-decomposition)."""
 
     def negative(w: np.ndarray) -> tuple[float, np.ndarray]:
         norm2 = w @ w
         q = float(w @ a @ w) / norm2
         return -q, -2 * (a @ w - q * w) / norm2  # gradient of the Rayleigh quotient
 
-    best = max(-optimize.minimize(negative, rng.standard_normal(p.n), jac=True, method="BFGS", options={"gtol": 1e-10}).fun
-               for _ in range(3))
-    return float(best)
+    return float(max(-optimize.minimize(negative, rng.standard_normal(a.shape[0]), jac=True, method="BFGS",
+                                        options={"gtol": 1e-10}).fun for _ in range(starts)))
+
+
+def sphere_maximum(p) -> float:
+    r""":math:`\max_{\|w\|=1}\langle (K_1-K_0)w, w\rangle` by BFGS on :math:`w/\|w\|` from 3 random starts."""
+    return maximize_on_sphere(difference_operator(p), np.random.default_rng(p.w_seed))
 
 
 claim(

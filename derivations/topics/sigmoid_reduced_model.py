@@ -228,11 +228,13 @@ EQ5 = (
     r"\hat{y}(x) = \frac{1}{2} \left( \underbrace{\int_{\mathbb{T}} \sigma(|(w^- * x)(\tau)| + b^-) d\tau}_{\text{localized}} "
     r"+ \underbrace{\int_{\mathbb{T}} \sigma(|(w^+ * x)(\tau)| + b^+) d\tau}_{\text{oscillatory}} \right)."
 )
-OUTPUT_APPROX = Tolerances(rtol=0.1, atol=0.02)
+# an approximation is confirmed when it holds within its stated tolerance, whatever that makes the relative
+# resolution (the output can be close to 0, where 0.02 absolute is large relative to it)
+OUTPUT_APPROX = Tolerances(rtol=0.1, atol=0.02, max_resolution=10.0)
 REGIME_5 = (
     "regime as the note states it: at every tau the larger argument |c| + b >= 0 and the smaller -|c| + b <= -4, "
     "c = (w*x)(tau); b^-, b^+ in [-3, 3]; profiles of 8 positions per population",
-    "approximation tolerance: 10% of |yhat| plus 0.02 in output units",
+    "approximation tolerance: 10% of |yhat| plus 0.02 in output units; confirmed means within that tolerance",
 )
 abs_params = {"seed": st.integers(0, 2**16), "b_minus": st.floats(-3.0, 3.0), "b_plus": st.floats(-3.0, 3.0)}
 SOURCES_5 = [eq(N004, "5"), quote(N004, "is extremely small and thus insignificant")]
