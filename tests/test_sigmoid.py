@@ -335,31 +335,22 @@ def test_symbolic_kind():
     assert verdict(sym_bad) == "refuted"
 
 
-# --- 2-D cubature and mpmath moments of NLGP data ---------------------------------------------------
+# --- grid quadrature of NLGP moments (2-D and 1-D) ---------------------------------------------------
 def arcsin_covariances(p) -> np.ndarray:
     """NLGP correlations at lags 1, 2 (arcsin closed form) and, in place of the fourth moment, the quadrature value."""
     a = 2 * p.g**2 / (1 + 2 * p.g**2)
     rho = np.exp(-(np.arange(1, 3) ** 2) / p.xi**2)
-    return np.concatenate([np.arcsin(a * rho) / np.arcsin(a), [float(reduced.nlgp_moments(p, _Ctx()).value[-1])]])
-
-
-class _Ctx:
-    """The one context method nlgp_moments uses."""
-
-    def gaussian_expectation(self, h):
-        from numerics.quadrature import gaussian_expectation
-
-        return gaussian_expectation(h)
+    return np.concatenate([np.arcsin(a * rho) / np.arcsin(a), [float(reduced.nlgp_moments(p).value[-1])]])
 
 
 cub_params = {"xi": st.floats(0.4, 3.0), "g": st.floats(0.5, 3.0)}
-cub_good = claim("test.sigmoid.cubature.good", sources=[TEST], latex="x", params=cub_params, assumptions=("test",),
+cub_good = claim("test.sigmoid.moments.good", sources=[TEST], latex="x", params=cub_params, assumptions=("test",),
                  claimed=arcsin_covariances, reference=reduced.nlgp_moments, tolerances=Tolerances(rtol=1e-7))
-cub_bad = claim("test.sigmoid.cubature.bad", sources=[TEST], latex="x", params=cub_params, assumptions=("test",),
+cub_bad = claim("test.sigmoid.moments.bad", sources=[TEST], latex="x", params=cub_params, assumptions=("test",),
                 claimed=reduced.gaussian_limit, reference=reduced.nlgp_moments, tolerances=Tolerances(rtol=1e-3))
 
 
-def test_cubature_kind():
+def test_moment_quadrature_kind():
     assert verdict(cub_good) in GOOD
     assert verdict(cub_bad) == "refuted"
 

@@ -49,11 +49,13 @@ NLGP = "X_c = erf(gZ)/sqrt(Z_c(g)), Z ~ N(0, Sigma(xi_c)) with the ring kernel; 
 SIGMA = "sigma(h) = erf(h/sqrt 2) (strictly increasing)"
 RF = "w ~ N(0, I_n/n) random (a typical initialisation), b^- in [-2, 2]; n = 8 for Monte Carlo checks, n in 8..10 for event-by-event ones"
 OBJECTIVE = "reading: 'argmax_w A = argmax_w B' is checked as A(w) = B(w) for every w (equal objectives, hence equal maximizers)"
+CLASSES = "two distinct classes: xi_1 in [1.1, 1.6] > xi_0 in [0.4, 0.9] (the order of note 004's Figure 1)"
 
 sites = st.integers(8, 10)
 lengths = st.floats(0.4, 1.6)
 gains = st.floats(0.05, 5.0)
-objective_params = {"n": st.just(8), "xi1": lengths, "xi0": lengths, "g": gains, "w_seed": st.integers(0, 2**16), "b": st.floats(-2.0, 2.0)}
+# two distinct classes, xi_1 > xi_0 as in note 004's Figure 1 ((xi_1, xi_0) = (20, 10) for n = 400)
+objective_params = {"n": st.just(8), "xi1": st.floats(1.1, 1.6), "xi0": st.floats(0.4, 0.9), "g": gains, "w_seed": st.integers(0, 2**16), "b": st.floats(-2.0, 2.0)}
 BLOCK = 4096
 event_params = {**objective_params, "n": sites}  # event-by-event checks are cheap: let n vary
 
@@ -174,7 +176,7 @@ claim(
     latex=(r"w^- = \arg \max_w \mathbb{P}_{X_1, X_0, \tau, \tau'} (\sigma(|(w * X_1)(\tau)| + b^-) > "
            r"\sigma(|(w * X_0)(\tau')| + b^-))"),
     params=objective_params,
-    assumptions=(RING, NLGP, SIGMA, RF, OBJECTIVE),
+    assumptions=(RING, NLGP, CLASSES, SIGMA, RF, OBJECTIVE),
     note_flag="(I think)",
     claimed=Sampled(objective_dim, event_7, "P(sigma(|(w*X_1)(tau)|+b) > sigma(|(w*X_0)(tau')|+b))"),
     reference=Sampled(objective_dim, event_definition, "P(int sigma(|w*X_1|+b) > int sigma(|w*X_0|+b))"),
@@ -191,7 +193,7 @@ claim(
     sources=[eq(N004, "8")],
     latex=r"= \arg \max_w \mathbb{P}_{X_1, X_0, \tau, \tau'} (|(w * X_1)(\tau)| > |(w * X_0)(\tau')|) \quad \text{monotonicity}",
     params=event_params,
-    assumptions=(RING, NLGP, SIGMA, RF, OBJECTIVE, "checked event by event on a fixed block of 4096 draws"),
+    assumptions=(RING, NLGP, CLASSES, SIGMA, RF, OBJECTIVE, "checked event by event on a fixed block of 4096 draws"),
     claimed=on_fixed_block(event_8),
     reference=on_fixed_block(event_7),
     method="exact",
@@ -201,7 +203,7 @@ claim(
     sources=[eq(N004, "9")],
     latex=r"= \arg \max_w \mathbb{P}_{X_1, X_0} (|\langle w, X_1 \rangle| > |\langle w, X_0 \rangle|), \quad \text{translation invariance}",
     params=objective_params,
-    assumptions=(RING, NLGP, RF, OBJECTIVE,
+    assumptions=(RING, NLGP, CLASSES, RF, OBJECTIVE,
                  "(w*X)(tau) is the inner product of X with a translate of the reflected w; the ring law is invariant "
                  "under translations and reflections"),
     claimed=Sampled(objective_dim, event_9, "P(|<w,X_1>| > |<w,X_0>|)"),
@@ -212,7 +214,7 @@ claim(
     sources=[eq(N004, "10"), quote(N004, "Equations (9) and (10) are obviously equivalent")],
     latex=r"= \arg \max_w \mathbb{P}_{X_1, X_0} ((\langle w, X_1 \rangle)^2 > (\langle w, X_0 \rangle)^2),",
     params=event_params,
-    assumptions=(RING, NLGP, RF, OBJECTIVE, "checked event by event on a fixed block of 4096 draws"),
+    assumptions=(RING, NLGP, CLASSES, RF, OBJECTIVE, "checked event by event on a fixed block of 4096 draws"),
     claimed=on_fixed_block(event_10),
     reference=on_fixed_block(event_9),
     method="exact",
@@ -248,7 +250,7 @@ claim(
     sources=[quote(N004, "Note that the probability in equation (10) is invariant to scaling  $w$ .")],
     latex=r"\mathbb{P}((\langle cw, X_1 \rangle)^2 > (\langle cw, X_0 \rangle)^2) = \mathbb{P}((\langle w, X_1 \rangle)^2 > (\langle w, X_0 \rangle)^2), \quad c > 0",
     params={**{k: v for k, v in event_params.items() if k != "b"}, "scale": st.floats(0.01, 100.0)},
-    assumptions=(RING, NLGP, RF, "checked event by event on a fixed block of 4096 draws"),
+    assumptions=(RING, NLGP, CLASSES, RF, "checked event by event on a fixed block of 4096 draws"),
     claimed=lambda p: event_10(p, fixed_block(p, objective_dim(p)), p.scale),
     reference=on_fixed_block(event_10),
     method="exact",
@@ -380,6 +382,7 @@ claim(
     sources=[
         quote(N004, r"\exp \left( -\frac{1}{2(w^\top \Sigma_1 w)} x_1^2 \right) dx_1"),
         quote(N004, "Specifically, we want to maximize the variance of  $\\langle w, X_1 \\rangle$  relative to that of  $\\langle w, X_0 \\rangle$ ."),
+        quote(N004, "This condition is equivalent to having  $w^-$  *maximize the spread in the preactivations corresponding to  $p_{\\xi_1}$  relative to those for  $p_{\\xi_0}$*"),
     ],
     latex=r"\mathbb{P}_{X_1, X_0} (|\langle w, X_1 \rangle| > |\langle w, X_0 \rangle|) = \frac{2}{\pi} \tan^{-1} \sqrt{\frac{w^\top \Sigma_1 w}{w^\top \Sigma_0 w}}",
     params=gauss_params,
@@ -441,7 +444,7 @@ claim(
     sources=[eq(N004, "11")],
     latex=r"w^- = \arg \max_w \mathbb{P}_{X_1, X_0} (|\cos \theta(w, X_1)| \|X_1\|_2 > |\cos \theta(w, X_0)| \|X_0\|_2)",
     params={k: v for k, v in event_params.items() if k != "b"},
-    assumptions=(RING, NLGP, RF, OBJECTIVE, EVENT),
+    assumptions=(RING, NLGP, CLASSES, RF, OBJECTIVE, EVENT),
     claimed=on_fixed_block(event_11),
     reference=on_fixed_block(event_9),
     method="exact",
@@ -451,7 +454,7 @@ claim(
     sources=[eq(N004, "12")],
     latex=r"= \arg \max_w \mathbb{P}_{X_1, X_0} \left( \frac{|\cos \theta(w, X_1)|}{|\cos \theta(w, X_0)|} > \frac{\|X_0\|_2}{\|X_1\|_2} \right)",
     params={k: v for k, v in event_params.items() if k != "b"},
-    assumptions=(RING, NLGP, RF, OBJECTIVE, EVENT),
+    assumptions=(RING, NLGP, CLASSES, RF, OBJECTIVE, EVENT),
     claimed=on_fixed_block(event_12),
     reference=on_fixed_block(event_9),
     method="exact",
@@ -461,7 +464,7 @@ claim(
     sources=[eq(N004, "13"), quote(N004, "This says the Fourier transform is unitary from  $L^2(\\mathbb{T})$  to  $\\ell^2(\\mathbb{Z})$ . The result for DFT is analogous.")],
     latex=r"w^- = \arg \max_w \mathbb{P}_{X_1, X_0} (|\langle \mathcal{F} w, \mathcal{F} X_1 \rangle| > |\langle \mathcal{F} w, \mathcal{F} X_0 \rangle|),",
     params={k: v for k, v in event_params.items() if k != "b"},
-    assumptions=(RING, NLGP, RF, OBJECTIVE, EVENT, "F is the unitary DFT and <.,.> the Hermitian inner product (Parseval)"),
+    assumptions=(RING, NLGP, CLASSES, RF, OBJECTIVE, EVENT, "F is the unitary DFT and <.,.> the Hermitian inner product (Parseval)"),
     claimed=on_fixed_block(event_13),
     reference=on_fixed_block(event_9),
     method="exact",
@@ -471,7 +474,7 @@ claim(
     sources=[eq(N004, "14")],
     latex=r"= \arg \max_{\hat{w}} \mathbb{P}_{\hat{X}_1, \hat{X}_0} (|\langle \hat{w}, \hat{X}_1 \rangle| > |\langle \hat{w}, \hat{X}_0 \rangle|).",
     params={k: v for k, v in event_params.items() if k != "b"},
-    assumptions=(RING, NLGP, RF, OBJECTIVE, EVENT,
+    assumptions=(RING, NLGP, CLASSES, RF, OBJECTIVE, EVENT,
                  "reading: w-hat ranges over the transforms F w of real receptive fields (Hermitian-symmetric vectors); "
                  "over all of C^n the problem is larger (complex receptive fields) and its maximum can be higher"),
     claimed=on_fixed_block(event_14),

@@ -38,16 +38,17 @@ N004 = "004_f0c29d586dfb37c9.txt"
 SQRT2 = np.sqrt(2.0)
 N = 3
 
-DATA = "X ~ p(xi, g): NLGP erf(gZ)/sqrt(Z_c(g)), Z ~ N(0, Sigma(xi)) on n = 3 ring sites; balanced classes xi_1, xi_0"
+DATA = ("X ~ p(xi, g): NLGP erf(gZ)/sqrt(Z_c(g)), Z ~ N(0, Sigma(xi)) on n = 3 ring sites; balanced classes "
+        "xi_1 in [1.2, 3] and xi_0 in [0.4, 1] (distinct, xi_1 > xi_0), g in [0.05, 5]")
 SIGMOID = "sigma(h) = erf(h/sqrt 2), labels Y_1, Y_0 = 1, -1 (as the note states for the sigmoid)"
 RELU = "ReLU activation, labels Y_1, Y_0 = 1, 0 (implied by (26)); no biases"
 INIT = "K = 1, b_1 = 0 ('At initialization, b_1 = 0'), w_1 ~ N(0, I_n/n)"
 RESTRICTED = "reading: E_{X ~ p, <w_1,X> > 0}[f] = E[f 1(<w_1, X> > 0)] (restricted expectation)"
 EXACT = "checked against the line above draw by draw on a fixed block of 4096 draws (the two agree on every draw)"
 
-lengths = st.floats(0.4, 3.0)
 gains = st.floats(0.05, 5.0)
-base_params = {"xi1": lengths, "xi0": lengths, "g": gains, "w_seed": st.integers(0, 2**16)}
+# two distinct classes (the task discriminates two processes), xi_1 > xi_0 as in note 004's Figure 1
+base_params = {"xi1": st.floats(1.2, 3.0), "xi0": st.floats(0.4, 1.0), "g": gains, "w_seed": st.integers(0, 2**16)}
 
 
 # --------------------------------------------------------------------------- data and models

@@ -22,9 +22,8 @@ from hypothesis import strategies as st
 from scipy.special import erf, expit
 
 from numerics import datamodels as dm
-from numerics import ring, sampling
+from numerics import lowdim, ring, sampling
 from numerics.estimate import Estimate
-from numerics.quadrature import bivariate_gaussian_expectation
 
 from ..api import Correction, Sampled, Tolerances, claim, definition, eq, quote
 
@@ -80,21 +79,21 @@ def gaussian_limit(p):
     return np.concatenate([np.exp(-(lags**2) / p.xi**2), [3.0]])
 
 
-def nlgp_moments(p, ctx):
-    r""":math:`\mathbb{E}[X_0X_d]` by 2-D cubature of :math:`\operatorname{erf}(gU)\operatorname{erf}(gV)/Z_c(g)` for
-    standard normals of correlation :math:`\rho_d`, and :math:`\mathbb{E}X_0^4` by 1-D quadrature, at gain g."""
+def nlgp_moments(p, ctx=None):
+    r""":math:`\mathbb{E}[X_0X_d]` for the lags d = 1, 2 (2-D) and :math:`\mathbb{E}X_0^4` (1-D) at gain g, by tensor
+    Gauss-Legendre quadrature of :math:`\operatorname{erf}(gU)\operatorname{erf}(gV)/Z_c(g)` over standard normals of
+    correlation :math:`\rho_d`, and of :math:`\operatorname{erf}(gU)^4/Z_c(g)^2`; :math:`Z_c(g)` by adaptive quadrature."""
     zc = dm.erf_variance(p.g)
     values, errors = [], []
     for d in range(1, 3):
-        est = bivariate_gaussian_expectation(lambda u, v: erf(p.g * u) * erf(p.g * v) / zc, float(np.exp(-(d**2) / p.xi**2)))
+        rho = float(np.exp(-(d**2) / p.xi**2))
+        est = lowdim.gaussian_expectation(lambda s: erf(p.g * s[:, 0]) * erf(p.g * s[:, 1]) / zc, [[1.0, rho], [rho, 1.0]], (48, 72))
         values.append(float(est.value))
         errors.append(float(est.abs_error))
-    import mpmath as mp
-
-    fourth = ctx.gaussian_expectation(lambda z: mp.erf(p.mp.g * z) ** 4)
-    values.append(float(fourth.value) / zc**2)
-    errors.append(float(fourth.abs_error) / zc**2)
-    return Estimate(np.array(values), "quadrature", np.array(errors), detail="2-D cubature and 1-D mpmath quadrature")
+    fourth = lowdim.gaussian_expectation(lambda s: erf(p.g * s[:, 0]) ** 4 / zc**2, [[1.0]])
+    values.append(float(fourth.value))
+    errors.append(float(fourth.abs_error))
+    return Estimate(np.array(values), "quadrature", np.array(errors), detail=fourth.detail)
 
 
 claim(
