@@ -673,7 +673,7 @@ claim(
     remark=(
         "An approximation: the evidence's max_relative_discrepancy is the measured error over the regime; "
         "the corrected form isolates the error of dropping sigma_1k from the errors inherited from the full display "
-        "(measured when written: up to about 30% of the largest flow). Random receptive fields are not nearly "
+        "(measured when written: up to 32-40% of the largest flow at some points of the regime, depending on the engine's sample settings; 25-68% for the printed form). Random receptive fields are not nearly "
         "uncorrelated under Sigma_c when xi is long against n: sigma_1k is then comparable to sigma_11. "
         "'Follows' checks the step from the printed full display within the same 10%."
     ),

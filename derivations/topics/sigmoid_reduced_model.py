@@ -109,7 +109,7 @@ claim(
     claimed=gaussian_limit,
     reference=nlgp_moments,
     tolerances=Tolerances(rtol=1e-3),
-    remark="A limit statement: checked as an approximation at small g; the measured deviation is in the evidence.",
+    remark="A limit statement: checked as an approximation at small g; the measured deviation is in the evidence (about 3e-4 when written).",
 )
 
 definition(
@@ -256,7 +256,8 @@ claim(
         claimed=eq5_pointwise(expit, prefactor=0.25),
         remark="two sigmoids replaced by one: the prefactor stays 1/4",
     ),
-    remark="Reading 1 of 2: the argument 'extremely small and thus insignificant' fits a sigmoid with lower asymptote 0.",
+    remark=("Reading 1 of 2: the argument 'extremely small and thus insignificant' fits a sigmoid with lower asymptote 0. "
+            "Measured when written: (5) is about twice (4); the corrected form is within 1% of (4) in the regime."),
 )
 claim(
     "sigmoid.reduced.abs_erf",
@@ -277,5 +278,6 @@ claim(
         claimed=eq5_pointwise(sigma_half, prefactor=0.25, offset=-0.5),
         remark="the saturated term contributes sigma(-infinity) = -1 per population and tau: -1/4 - 1/4",
     ),
-    remark="Reading 2 of 2: the convention the section states (outputs 'closer to 1 ... and -1 otherwise').",
+    remark=("Reading 2 of 2: the convention the section states (outputs 'closer to 1 ... and -1 otherwise'). "
+            "Measured when written: the corrected form is within 1e-4 (output units) of (4) in the regime."),
 )
