@@ -49,13 +49,13 @@ NLGP = "X_c = erf(gZ)/sqrt(Z_c(g)), Z ~ N(0, Sigma(xi_c)) with the ring kernel; 
 SIGMA = "sigma(h) = erf(h/sqrt 2) (strictly increasing)"
 RF = "w ~ N(0, I_n/n) random (a typical initialisation), b^- in [-2, 2]; n = 8 for Monte Carlo checks, n in 8..10 for event-by-event ones"
 OBJECTIVE = "reading: 'argmax_w A = argmax_w B' is checked as A(w) = B(w) for every w (equal objectives, hence equal maximizers)"
-CLASSES = "two distinct classes: xi_1 in [1.1, 1.6] > xi_0 in [0.4, 0.9] (the order of note 004's Figure 1)"
+CLASSES = "two distinct classes: {xi_1, xi_0} = {xi_long in [1.1, 1.6], xi_short in [0.4, 0.9]}, in both orders"
 
 sites = st.integers(8, 10)
 lengths = st.floats(0.4, 1.6)
 gains = st.floats(0.05, 5.0)
-# two distinct classes, xi_1 > xi_0 as in note 004's Figure 1 ((xi_1, xi_0) = (20, 10) for n = 400)
-objective_params = {"n": st.just(8), "xi1": st.floats(1.1, 1.6), "xi0": st.floats(0.4, 0.9), "g": gains, "w_seed": st.integers(0, 2**16), "b": st.floats(-2.0, 2.0)}
+# two distinct classes, in both orders (note 004's Figure 1 has xi_1 > xi_0: (20, 10) for n = 400)
+objective_params = {"n": st.just(8), "xi_long": st.floats(1.1, 1.6), "xi_short": st.floats(0.4, 0.9), "long_first": st.booleans(), "g": gains, "w_seed": st.integers(0, 2**16), "b": st.floats(-2.0, 2.0)}
 BLOCK = 4096
 event_params = {**objective_params, "n": sites}  # event-by-event checks are cheap: let n vary
 
@@ -67,8 +67,17 @@ def receptive_field(p) -> np.ndarray:
 
 def two_classes(p, eps) -> tuple[np.ndarray, np.ndarray]:
     """Independent X_1 (first n normals) and X_0 (next n normals), NLGP on the ring (computed once per block)."""
-    return sampling.per_block(eps, ("classes", p.n, p.xi1, p.xi0, p.g), lambda: (
-        sampling.nlgp(eps[:, : p.n], p.n, p.xi1, p.g, "ring"), sampling.nlgp(eps[:, p.n : 2 * p.n], p.n, p.xi0, p.g, "ring")))
+    xi1, xi0 = class_lengths(p)
+    return sampling.per_block(eps, ("classes", p.n, xi1, xi0, p.g), lambda: (
+        sampling.nlgp(eps[:, : p.n], p.n, xi1, p.g, "ring"), sampling.nlgp(eps[:, p.n : 2 * p.n], p.n, xi0, p.g, "ring")))
+
+
+def class_lengths(p) -> tuple[float, float]:
+    r""":math:`(\xi_1, \xi_0)`: given directly, or as the longer and the shorter length scale in the order
+    ``long_first`` says."""
+    if "xi_long" not in p:
+        return p.xi1, p.xi0
+    return (p.xi_long, p.xi_short) if p.long_first else (p.xi_short, p.xi_long)
 
 
 def convolved(p, eps) -> tuple[np.ndarray, np.ndarray]:
@@ -77,7 +86,7 @@ def convolved(p, eps) -> tuple[np.ndarray, np.ndarray]:
         x1, x0 = two_classes(p, eps)
         c = ring.convolution_matrix(receptive_field(p))
         return np.einsum("bs,ts->bt", x1, c), np.einsum("bs,ts->bt", x0, c)
-    return sampling.per_block(eps, ("conv", p.n, p.xi1, p.xi0, p.g, p.w_seed), compute)
+    return sampling.per_block(eps, ("conv", p.n, *class_lengths(p), p.g, p.w_seed), compute)
 
 
 def positions(p, eps) -> tuple[np.ndarray, np.ndarray]:
