@@ -25,7 +25,7 @@ from numerics import datamodels as dm
 from numerics import lowdim, ring, sampling
 from numerics.estimate import Estimate
 
-from ..api import Correction, Sampled, Tolerances, claim, definition, eq, quote
+from ..api import Correction, Tolerances, claim, definition, eq, quote
 
 N004 = "004_f0c29d586dfb37c9.txt"
 SQRT2 = np.sqrt(2.0)
