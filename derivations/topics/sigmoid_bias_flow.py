@@ -428,7 +428,7 @@ def display_vector(**flags):
     return side
 
 
-ORDERS_2D = (64, 96)
+ORDERS_2D = (48, 72)
 ORDERS_1D = (120, 180)
 
 
