@@ -153,3 +153,17 @@ def test_quadrature_side(squared):
 
     c = variant(f"quadrature.{squared}", line11, Sampled(lambda p: p.n, rg.restricted_first_moment), rg.GAUSS_PARAMS)
     assert verdict(c) == ("refuted" if squared else "confirmed")
+
+
+# --------------------------------------------------------------------------- exact enumeration of nested conditionals
+def test_nested_conditional_enumeration_refutes_a_dropped_mean_term():
+    """(53) with the mean term S v dropped must be refuted; (53) itself is confirmed."""
+    from derivations.topics import relu_decomposition_000 as dec
+
+    good = variant("nested.good", lambda p: (lambda cl: dec._exact(
+        cl.given_positive(cl.patterns @ cl.a.T) + cl.given_positive(cl.s) / (cl.w @ cl.sigma @ cl.w) * (cl.sigma @ cl.w),
+        cl, "good"))(dec.law(p)), dec.mean_given_positive, dec.PARAMS, method="exact")
+    bad = variant("nested.bad", lambda p: (lambda cl: dec._exact(cl.given_positive(cl.patterns @ cl.a.T), cl, "bad"))(dec.law(p)),
+                  dec.mean_given_positive, dec.PARAMS, method="exact")
+    assert verdict(good) == "confirmed"
+    assert verdict(bad) == "refuted"
