@@ -65,6 +65,15 @@ def _check_block(values: np.ndarray, rows: int, name: str) -> np.ndarray:
     return values
 
 
+def _accumulate(statistics: Sequence[Statistic], eps: np.ndarray, moments: list, differences: list) -> None:
+    """Add one block: each statistic's values, and each one's difference from the first."""
+    vals = [_check_block(t(eps), eps.shape[0], getattr(t, "__name__", "statistic")) for t in statistics]
+    for mom, v in zip(moments, vals):
+        mom.add(v)
+    for mom, v in zip(differences, vals[1:]):
+        mom.add(v - vals[0])
+
+
 def _normal_blocks(dim: int, n: int, chunk: int, rng: np.random.Generator):
     done = 0
     while done < n:
@@ -97,11 +106,7 @@ def expectation_paired(
     moments = [_Moments() for _ in statistics]
     dmoments = [_Moments() for _ in statistics[1:]]
     for eps in _normal_blocks(dim, samples, chunk, rng):
-        vals = [_check_block(t(eps), eps.shape[0], getattr(t, "__name__", "statistic")) for t in statistics]
-        for mom, v in zip(moments, vals):
-            mom.add(v)
-        for mom, v in zip(dmoments, vals[1:]):
-            mom.add(v - vals[0])
+        _accumulate(statistics, eps, moments, dmoments)
     detail = f"Monte Carlo, {samples} i.i.d. samples in chunks of {chunk}"
     ests = [
         Estimate(np.asarray(m.mean), "montecarlo", np.zeros(np.shape(m.mean)), m.std_error(), samples, detail)
@@ -134,11 +139,7 @@ def _paired_qmc(statistics, dim, samples, rng, chunk, randomizations):
         moms = [_Moments() for _ in statistics]
         dmoms = [_Moments() for _ in statistics[1:]]
         for eps in _sobol_normals(dim, per, chunk, rng):
-            vals = [_check_block(t(eps), eps.shape[0], getattr(t, "__name__", "statistic")) for t in statistics]
-            for mom, v in zip(moms, vals):
-                mom.add(v)
-            for mom, v in zip(dmoms, vals[1:]):
-                mom.add(v - vals[0])
+            _accumulate(statistics, eps, moms, dmoms)
         for acc, mom in zip(means, moms):
             acc.append(np.asarray(mom.mean))
         for acc, mom in zip(dmeans, dmoms):

@@ -85,10 +85,9 @@ def f_cube(w: np.ndarray, n: int, xi: float, ties: str = "include") -> Estimate:
 def latent_sample(eps: np.ndarray, n: int, xi: float) -> np.ndarray:
     r""":math:`Z = L\varepsilon` with :math:`LL^\top = \Sigma(\xi)`, from the first n normals of each row.
 
-    Same map as :func:`numerics.datamodels.gaussian`, written with einsum: for a tall block times a small matrix,
-    a multithreaded BLAS gemm is much slower than a plain loop when the worker processes already use every core.
+    (The audit's workers use single-threaded BLAS, so :func:`numerics.datamodels.gaussian` is the fast path.)
     """
-    return np.einsum("bi,ji->bj", eps[:, :n], dm.latent_factor(n, xi))
+    return dm.gaussian(eps[:, :n], dm.latent_factor(n, xi))
 
 
 def nlgp_sample(eps: np.ndarray, n: int, xi: float, g: float) -> np.ndarray:
