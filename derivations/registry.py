@@ -94,11 +94,20 @@ def _import(name: str, failures: list[LoadFailure]) -> str | None:
         return None
 
 
+# The engine's own modules declare no claims; importing them would only pull in optional
+# dependencies (pytest for the plugin).  Every other module under derivations/ is searched.
+ENGINE_MODULES = frozenset({
+    "api", "audit", "cli", "coverage", "latex", "notes", "pytest_plugin", "registry", "runner",
+    "scaffold", "settings", "sides", "transcription",
+})
+
+
 def _package_modules(package: str, failures: list[LoadFailure]) -> list[str]:
     pkg = importlib.import_module(package)
     names = [package]
     for info in pkgutil.walk_packages(pkg.__path__, prefix=package + "."):
-        if info.name.split(".")[-1].startswith("_"):
+        leaf = info.name.split(".")[-1]
+        if leaf.startswith("_") or (package == "derivations" and leaf in ENGINE_MODULES):
             continue
         if _import(info.name, failures):
             names.append(info.name)
