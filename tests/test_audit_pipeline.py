@@ -200,3 +200,21 @@ def test_chain_inheritance_names_the_root_cause() -> None:
     shuffled = [results[k] for k in (4, 3, 1, 0, 2)]  # any order of the result list
     runner.trace_inheritance(shuffled)
     assert [r["inherits_from"] for r in results] == [None, None, "b", "b", None]
+
+
+def test_discovery_needs_only_the_runtime_dependencies() -> None:
+    """Without the test extra (no pytest), discovery still loads every module: the audit must not fail to import."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['pytest'] = None\n"  # importing pytest now raises ImportError
+        "from derivations import registry\n"
+        "r = registry.discover()\n"
+        "assert not r.failures, [f.module for f in r.failures]\n"
+        "print(len(r))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout.strip()) > 300
