@@ -66,6 +66,7 @@ _FUNCTIONS = {
 }
 _NAMED = ("erf", "erfc", "exp", "log", "sign", "sgn")
 _SUSPICIOUS = {"text", "operatorname", "mathrm", "mathcal", "mathbb", "left", "right", "frac", "sqrt"}
+_EVALUATED_AT = re.compile(r"[A-Za-z}0-9]\s*\(\s*[0-9]+\s*\)")
 _PLACEHOLDERS = [rf"\{g}" for g in (
     "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "mu", "nu",
     "omicron", "upsilon", "chi", "psi", "omega", "Gamma", "Delta", "Theta", "Upsilon", "Psi", "Omega",
@@ -154,6 +155,11 @@ def parse(latex: str, rhs: bool = True) -> Parsed:
     for token, what in UNSUPPORTED.items():
         if token in body:
             return Parsed("unsupported", None, f"contains {what} ({token}), which the LaTeX parsers cannot represent")
+    at_point = _EVALUATED_AT.search(body)
+    if at_point:
+        # sigma_1^2(0) is "sigma_1^2 at t = 0"; the parsers read it as a product with 0
+        return Parsed("unsupported", None, f"contains a quantity evaluated at a point ({at_point.group(0).strip()}), "
+                                           "which the parsers read as a product")
     text, mapping = normalise(body)
     try:
         from sympy.parsing.latex import parse_latex

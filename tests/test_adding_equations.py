@@ -77,6 +77,7 @@ def test_normalising_prepass_avoids_the_known_parser_traps(tex: str, expected: s
         (r"\mathbb{E}[X]", "unsupported"),
         (r"P\Lambda^{-1}\mathbf{1}", "misparsed"),
         (r"\frac{1}{2} [a - b", "failed"),
+        (r"\frac{1}{\sqrt{2\sigma_1^2(0) + 1}}", "unsupported"),  # read as a product with 0 otherwise
     ],
 )
 def test_failed_parses_are_reported_not_guessed(tex: str, status: str) -> None:
