@@ -213,7 +213,7 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--workers", type=int, default=None, help="claims audited in parallel (default 2)")
     a.add_argument("--samples", type=int, default=None, help="Monte Carlo samples per evaluation (overrides the mode)")
     a.add_argument("--qmc", action="store_true", help="randomized quasi-Monte Carlo (scrambled Sobol) instead of plain MC")
-    a.add_argument("--database", default=".derivcheck/examples", help="Hypothesis example database folder")
+    a.add_argument("--database", default=".derivcheck/examples", help="example database folder (shrunk counterexamples, replayed first)")
     a.add_argument("--no-database", action="store_true", help="do not read or write the example database")
     a.add_argument("--quiet", action="store_true", help="no progress bar or table")
     a.add_argument("--report", metavar="DIR", help="also render the LaTeX/PDF report into DIR (report.tex, report.pdf)")

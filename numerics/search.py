@@ -5,12 +5,19 @@ with a caller-supplied function, and stops at the first point the function
 marks ``disagree``; Hypothesis then shrinks that point to a simple one (small
 integers, round floats, short vectors) while it still disagrees.  Every
 evaluation is counted against a budget so an expensive check cannot shrink
-forever.  Generation is seeded (``random=``) and failing examples are kept in
-an example database keyed by the caller's key, so a re-run replays them first.
+forever.
+
+Generation is seeded, so a re-run draws the same points.  (Hypothesis does
+not write its own database when a seed is given, so the failing examples are
+kept here instead: :class:`ExampleDatabase` stores each shrunk counterexample
+as JSON under the caller's key, and a re-run evaluates the stored points
+before it searches.)
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -20,7 +27,6 @@ from typing import Any
 import numpy as np
 from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis import strategies as st
-from hypothesis.database import DirectoryBasedExampleDatabase
 from hypothesis.errors import NoSuchExample, Unsatisfiable
 
 from .decide import DISAGREE
@@ -58,6 +64,56 @@ def point_key(point: Mapping[str, Any]) -> str:
     return repr(sorted((k, norm(v)) for k, v in point.items()))
 
 
+def _encode(value: Any) -> Any:
+    if isinstance(value, np.ndarray):
+        return {"__ndarray__": value.tolist(), "dtype": str(value.dtype)}
+    if isinstance(value, (np.integer, np.floating)):
+        return value.item()
+    if isinstance(value, (list, tuple)):
+        return [_encode(v) for v in value]
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict) and "__ndarray__" in value:
+        return np.asarray(value["__ndarray__"], dtype=value["dtype"])
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value
+
+
+class ExampleDatabase:
+    """Shrunk counterexamples on disk, one JSON file per key (claim and check)."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+
+    def _file(self, key: str) -> Path:
+        safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in key)[:80]
+        return self.folder / f"{safe}-{hashlib.sha1(key.encode()).hexdigest()[:8]}.json"
+
+    def load(self, key: str) -> list[dict]:
+        try:
+            points = json.loads(self._file(key).read_text())
+        except (OSError, ValueError):
+            return []
+        return [{k: _decode(v) for k, v in p.items()} for p in points if isinstance(p, dict)]
+
+    def save(self, key: str, point: Mapping[str, Any]) -> None:
+        encoded = {k: _encode(v) for k, v in point.items()}
+        try:
+            stored = json.loads(self._file(key).read_text())
+        except (OSError, ValueError):
+            stored = []
+        if encoded in stored:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._file(key).write_text(json.dumps([encoded] + stored[:9]))
+        except OSError:  # a read-only place: the database is a convenience, not a requirement
+            pass
+
+
 def search(
     strategies: Mapping[str, st.SearchStrategy],
     evaluate: Callable[[Mapping[str, Any]], Evaluation],
@@ -68,10 +124,26 @@ def search(
     key: str,
     database: Path | None = None,
 ) -> SearchOutcome:
-    """Evaluate up to ``max_examples`` points; shrink the first disagreement."""
+    """Evaluate up to ``max_examples`` points; shrink the first disagreement.
+
+    With a ``database`` folder, counterexamples stored by earlier runs are
+    evaluated first; a stored point that still disagrees is the outcome
+    (it was shrunk when it was found), and a newly shrunk one is stored.
+    """
     outcome = SearchOutcome()
     cache: dict[str, Evaluation] = {}
     limit = max_examples + shrink_budget
+    store = ExampleDatabase(database) if database else None
+    if store is not None:
+        for point in store.load(key):
+            if set(point) != set(strategies):
+                continue  # the parameter space changed since it was stored
+            result = evaluate(dict(point))
+            cache[point_key(point)] = result
+            outcome.evaluations.append(result)
+            if result.status == DISAGREE:
+                outcome.failing = result
+                return outcome
 
     def condition(point: Mapping[str, Any]) -> bool:
         k = point_key(point)
@@ -87,9 +159,9 @@ def search(
     conf = settings(
         max_examples=max_examples,
         deadline=None,
-        database=DirectoryBasedExampleDatabase(str(database)) if database else None,
+        database=None,  # seeded runs never write Hypothesis's own database; see ExampleDatabase
         suppress_health_check=list(HealthCheck),
-        phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
+        phases=[Phase.explicit, Phase.generate, Phase.shrink],
         derandomize=False,
     )
     strategy = st.fixed_dictionaries(dict(strategies))
@@ -101,4 +173,6 @@ def search(
         outcome.problem = f"Hypothesis could not draw valid points: {exc}"
         return outcome
     outcome.failing = cache[point_key(found)]
+    if store is not None:
+        store.save(key, dict(outcome.failing.point))
     return outcome

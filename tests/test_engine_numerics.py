@@ -205,3 +205,19 @@ def test_search_respects_the_evaluation_budget() -> None:
 
     search({"x": st.floats(0, 1)}, evaluate, max_examples=5, shrink_budget=3, seed=0, key="b")
     assert len(calls) <= 8
+
+
+def test_example_database_replays_a_stored_counterexample(tmp_path) -> None:
+    calls: list[dict] = []
+
+    def evaluate(point):
+        calls.append(dict(point))
+        return Evaluation(point, S_DISAGREE if point["n"] >= 7 else AGREE)
+
+    space = {"n": st.integers(0, 100), "v": st.just(np.arange(3.0))}
+    first = search(space, evaluate, max_examples=50, shrink_budget=100, seed=3, key="claim:truth", database=tmp_path)
+    assert first.failing.point["n"] == 7
+    calls.clear()
+    again = search(space, evaluate, max_examples=50, shrink_budget=100, seed=3, key="claim:truth", database=tmp_path)
+    assert len(calls) == 1 and again.failing.point["n"] == 7  # replayed first, no new search
+    assert isinstance(again.failing.point["v"], np.ndarray)
