@@ -57,8 +57,7 @@ def exact_covariance(family: str, sigma: np.ndarray, gain: float = 1.0) -> np.nd
     if family in ("gaussian", "student"):
         return np.array(sigma, dtype=float)
     if family == "nlgp":
-        a = 2 * gain**2 / (1 + 2 * gain**2)
-        return np.arcsin(a * np.asarray(sigma)) / np.arcsin(a)
+        return dm.nlgp_covariance(sigma, gain)
     if family == "hypercube":
-        return 2 / np.pi * np.arcsin(np.clip(sigma, -1.0, 1.0))
+        return dm.sign_covariance(sigma)
     raise ValueError(f"family must be one of {FAMILIES}, got {family!r}")

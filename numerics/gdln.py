@@ -33,9 +33,7 @@ import numpy as np
 
 from . import datamodels as dm
 from .estimate import Estimate
-from scipy.integrate import solve_ivp
-
-from .ode import IntegrationError, integrate_flow
+from .ode import integrate_flow
 
 EPS = np.finfo(float).eps
 

@@ -29,6 +29,7 @@ from functools import lru_cache
 import numpy as np
 from scipy.special import roots_legendre
 
+from .datamodels import psd_factor
 from .estimate import Estimate
 
 CUT = 9.5  # P(|Z| > 9.5) < 3e-21
@@ -51,11 +52,7 @@ def normal_grid(dim: int, order: int, cut: float = CUT) -> tuple[np.ndarray, np.
 
 def covariance_root(cov: np.ndarray) -> np.ndarray:
     """L with L L^T = cov (symmetric square root; cov must be PSD up to rounding)."""
-    cov = np.atleast_2d(np.asarray(cov, float))
-    lam, vec = np.linalg.eigh(cov)
-    if lam[0] < -1e-10 * max(abs(lam[-1]), 1e-300):
-        raise np.linalg.LinAlgError(f"covariance is not positive semidefinite (eigenvalue {lam[0]:.3g})")
-    return vec * np.sqrt(np.clip(lam, 0.0, None))
+    return psd_factor(np.atleast_2d(np.asarray(cov, float))).matrix
 
 
 def grid_expectation(f: Callable[[np.ndarray], np.ndarray], cov: np.ndarray, order: int) -> np.ndarray:

@@ -16,7 +16,6 @@ import pytest
 import sympy as sp
 from hypothesis import strategies as st
 
-from derivations import registry, runner
 from derivations.api import Sampled, Tolerances, claim, eq
 from derivations.audit import audit_claim
 from derivations.settings import AuditSettings

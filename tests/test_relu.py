@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 from hypothesis import strategies as st
 
-from derivations import registry, runner
 from derivations.api import Sampled, claim, quote
 from derivations.audit import audit_claim
 from derivations.settings import AuditSettings

@@ -19,7 +19,7 @@ import sympy as sp
 from hypothesis import strategies as st
 from scipy.special import erf, expit
 
-from derivations import api, registry, runner
+from derivations import api, registry
 from derivations.api import Point, Sampled, Tolerances, claim, quote
 from derivations.audit import audit_claim
 from derivations.settings import AuditSettings

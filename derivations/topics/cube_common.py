@@ -24,7 +24,6 @@ from fractions import Fraction
 
 import numpy as np
 from hypothesis import strategies as st
-from scipy.special import erf
 
 from numerics import datamodels as dm
 from numerics import orthants
@@ -61,13 +60,12 @@ def latent_sigma(n: int, xi: float) -> np.ndarray:
 
 def sign_covariance(n: int, xi: float) -> np.ndarray:
     r""":math:`\operatorname{Cov}(\operatorname{sign} Z) = \frac{2}{\pi}\arcsin\Sigma(\xi)` (arcsine law, entrywise)."""
-    return 2.0 / np.pi * np.arcsin(np.clip(dm.covariance(n, xi), -1.0, 1.0))
+    return dm.sign_covariance(dm.covariance(n, xi))
 
 
 def nlgp_covariance(n: int, xi: float, g: float) -> np.ndarray:
     r""":math:`\operatorname{Cov}(X)_{ij} = \arcsin\frac{2g^2\rho_{ij}}{1+2g^2} / \arcsin\frac{2g^2}{1+2g^2}`."""
-    k = 2.0 * g * g / (1.0 + 2.0 * g * g)
-    return np.arcsin(k * dm.covariance(n, xi)) / np.arcsin(k)
+    return dm.nlgp_covariance(dm.covariance(n, xi), g)
 
 
 def unit(n: int, i: int) -> np.ndarray:
@@ -92,7 +90,7 @@ def latent_sample(eps: np.ndarray, n: int, xi: float) -> np.ndarray:
 
 def nlgp_sample(eps: np.ndarray, n: int, xi: float, g: float) -> np.ndarray:
     r"""NLGP data :math:`X = \operatorname{erf}(gZ)/\sqrt{\mathcal Z(g)}` from a block of normals."""
-    return erf(g * latent_sample(eps, n, xi)) / np.sqrt(dm.erf_variance(float(g)))
+    return dm.nlgp(eps[:, :n], dm.latent_factor(n, xi), g)
 
 
 def gated(x: np.ndarray, w: np.ndarray) -> np.ndarray:

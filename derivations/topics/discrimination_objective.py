@@ -508,9 +508,7 @@ claim(
 def nlgp_kernel(n: int, xi: float, g: float) -> np.ndarray:
     r""":math:`k(s,t) = \mathbb{E}[X(s)X(t)] = \sin^{-1}\frac{2g^2\rho_{st}}{1+2g^2} / \sin^{-1}\frac{2g^2}{1+2g^2}`, ring
     (the NLGP covariance; audited as nlgp.covariance)."""
-    rho = dm.covariance(n, xi, "ring")
-    a = 2 * g * g / (1 + 2 * g * g)
-    return np.arcsin(a * rho) / np.arcsin(a)
+    return dm.nlgp_covariance(dm.covariance(n, xi, "ring"), g)
 
 
 def quadratic_forms(p) -> np.ndarray:

@@ -29,7 +29,6 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import strategies as st
 
-from numerics import fourier as fo
 from numerics.relu_population import flow_limit
 
 from ..api import Chain, Correction, Sampled, Tolerances, claim, eq, quote

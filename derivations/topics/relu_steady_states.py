@@ -37,10 +37,8 @@ import numpy as np
 import sympy as sp
 from hypothesis import strategies as st
 
-from numerics import datamodels as dm
 from numerics import fourier as fo
 from numerics.estimate import Estimate
-from numerics.ode import IntegrationError
 from numerics.relu_population import GaussianTask, flow_limit, stationary_on_ray
 
 from ..api import Chain, Correction, Point, Sampled, claim, eq, quote
