@@ -19,8 +19,8 @@ import numpy as np
 from hypothesis import strategies as st
 
 from derivations.api import Sampled, claim, quote
-from derivations.audit import audit_claim
-from derivations.settings import AuditSettings
+from derivations.engine.audit import audit_claim
+from derivations.engine.settings import AuditSettings
 
 
 def main() -> None:

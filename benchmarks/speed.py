@@ -15,7 +15,7 @@ import time
 import mpmath
 import numpy as np
 
-from numerics import datamodels as dm
+from numerics.models import datamodels as dm
 
 
 def best_of(fn, repeat: int = 5) -> float:
@@ -40,8 +40,8 @@ def sampling() -> None:
 
 
 def audit_parallel() -> None:
-    from derivations import registry, runner
-    from derivations.settings import AuditSettings
+    from derivations.engine import registry, runner
+    from derivations.engine.settings import AuditSettings
 
     reg = registry.discover()
     claims = reg.select(["bump*", "nlgp.*"])
@@ -52,9 +52,9 @@ def audit_parallel() -> None:
 
 
 def memo() -> None:
-    from derivations import registry
+    from derivations.engine import registry
     from derivations.api import Point
-    from derivations import sides
+    from derivations.engine import sides
     from numerics.context import Context
 
     reg = registry.discover()

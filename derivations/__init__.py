@@ -1,17 +1,38 @@
 """derivcheck.derivations: what is claimed.
 
-The authoring API (:mod:`.api`), the registry (:mod:`.registry`), the audit
-of one claim (:mod:`.audit`) and of many (:mod:`.runner`), the command line
-(:mod:`.cli`), and one module per topic of the notes in :mod:`.topics`.
+This module is the public face for authors of claim modules; importing it has no
+side effects (no environment variables, no discovery)::
+
+    from derivations import Chain, Sampled, claim, definition, eq, quote
+
+The tree says what each file is for:
+
+* :mod:`derivations.api` — the authoring vocabulary re-exported here;
+* :mod:`derivations.engine` — how an audit runs (registry, sides, audit, runner);
+  it never imports :mod:`derivations.topics`, which it finds by discovery only;
+* :mod:`derivations.authoring` — from notes to claim modules (note reading, LaTeX
+  parsing, coverage, scaffolding);
+* :mod:`derivations.topics` — the claims about the notes, one module per topic;
+* :mod:`derivations.cli` and :mod:`derivations.pytest_plugin` — the two front ends.
 """
 
-import os as _os
+from .api import (
+    TODO,
+    Chain,
+    Claim,
+    Correction,
+    Point,
+    Sampled,
+    Source,
+    Tolerances,
+    claim,
+    definition,
+    eq,
+    incomplete,
+    quote,
+)
 
-# The audit runs one worker process per core; a multithreaded BLAS inside each worker
-# oversubscribes the cores and makes the many small matrix products of sampled
-# statistics 10-30x slower (measured: (32768 x 5) @ (5 x 5) takes 5-11 ms threaded,
-# 0.3 ms single-threaded on 2 cores).  Must run before numpy is first imported;
-# an explicit setting in the environment wins.  The runner also limits the BLAS pools of
-# its workers at run time (threadpoolctl), for processes that imported numpy first.
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    _os.environ.setdefault(_var, "1")
+__all__ = [
+    "TODO", "Chain", "Claim", "Correction", "Point", "Sampled", "Source", "Tolerances",
+    "claim", "definition", "eq", "incomplete", "quote",
+]

@@ -115,7 +115,7 @@ class Sampled:
 
     ``dim(p)`` is the number of standard normals per sample; ``statistic(p, eps)``
     maps a block eps of shape (B, dim) to per-sample values of shape (B, ...).
-    Use :mod:`numerics.datamodels` to turn eps into Gaussian / NLGP / cube data.
+    Use :mod:`numerics.models.datamodels` to turn eps into Gaussian / NLGP / cube data.
     """
 
     dim: Callable[[Point], int] | int

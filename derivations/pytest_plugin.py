@@ -20,6 +20,10 @@ from pathlib import Path
 
 import pytest
 
+# Plugin state, typed (pytest's stash); set only under --derivcheck, when the engine is imported.
+REGISTRY_KEY = pytest.StashKey[object]()
+SETTINGS_KEY = pytest.StashKey[object]()
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("derivcheck", "derivation checks")
@@ -42,15 +46,16 @@ class ClaimItem(pytest.Item):
         self.result: dict | None = None
 
     def runtest(self) -> None:
-        from .audit import audit_claim
+        from .engine.audit import audit_claim
+        from .engine.record import HOLDS, RECORDED
 
-        registry = self.config._derivcheck_registry
-        settings = self.config._derivcheck_settings
+        registry = self.config.stash[REGISTRY_KEY]
+        settings = self.config.stash[SETTINGS_KEY]
         self.result = r = audit_claim(registry.get(self.claim_id), settings, lambda i: registry.get(i) if i in registry else None)
         verdict = r["verdict"]
-        if verdict in ("proved", "confirmed"):
+        if verdict in HOLDS:
             return
-        if verdict in ("definition", "incomplete"):
+        if verdict in RECORDED:
             pytest.skip(f"{verdict}: recorded, not checked")
         if verdict == "inconclusive" and self.config.getoption("derivcheck_inconclusive") == "skip":
             pytest.skip(f"inconclusive: {r['diagnosis']}")
@@ -91,12 +96,12 @@ def _short(value: object) -> str:
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list) -> None:
     if not config.getoption("derivcheck"):
         return
-    from . import registry
-    from .settings import AuditSettings
+    from .engine import registry
+    from .engine.settings import AuditSettings
 
     reg = registry.discover(extra=[Path(p) for p in config.getoption("derivcheck_module")])
-    config._derivcheck_registry = reg
-    config._derivcheck_settings = AuditSettings.for_mode(
+    config.stash[REGISTRY_KEY] = reg
+    config.stash[SETTINGS_KEY] = AuditSettings.for_mode(
         config.getoption("derivcheck_mode"), seed=config.getoption("derivcheck_seed"), workers=1
     )
     for failure in reg.failures:
@@ -111,8 +116,12 @@ class _LoadFailureItem(pytest.Item):
         self.failure = failure
 
     def runtest(self) -> None:
-        raise ClaimFailure({"id": self.name, "verdict": "error", "sources": [], "traceback": self.failure.traceback,
-                            "diagnosis": f"module {self.failure.module} failed to import"})
+        from .engine.record import ResultRecord
+
+        raise ClaimFailure(ResultRecord(
+            id=self.name, kind="claim", verdict="error", sources=[], latex="", traceback=self.failure.traceback,
+            diagnosis=f"module {self.failure.module} failed to import",
+        ).to_json())
 
     def repr_failure(self, excinfo, style=None):
         return ClaimItem.repr_failure(self, excinfo, style)

@@ -4,7 +4,7 @@ A quantity is written as :math:`\mathbb{E}[T(\varepsilon)]` with
 :math:`\varepsilon \sim \mathcal N(0, I_d)`: the caller supplies the dimension
 :math:`d` and a vectorized statistic ``T`` mapping a block of standard normals
 of shape (B, d) to per-sample values of shape (B, *shape).  Data models
-(:mod:`numerics.datamodels`) turn the normals into data, so the same statistic
+(:mod:`numerics.models.datamodels`) turn the normals into data, so the same statistic
 runs under plain Monte Carlo and under scrambled-Sobol QMC.
 
 Memory is bounded by the chunk size; means and variances are merged across

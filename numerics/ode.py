@@ -12,10 +12,7 @@ import numpy as np
 from scipy.integrate import solve_ivp
 
 from .estimate import Estimate
-
-
-class IntegrationError(ArithmeticError):
-    """The ODE solver failed."""
+from .errors import IntegrationError  # noqa: F401 - raised here, importable from here
 
 
 def integrate_flow(

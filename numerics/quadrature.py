@@ -27,12 +27,9 @@ import numpy as np
 from scipy.integrate import cubature
 
 from .estimate import Estimate
+from .errors import QuadratureError  # noqa: F401 - raised here, importable from here
 
 DEFAULT_DPS = 30
-
-
-class QuadratureError(ArithmeticError):
-    """The integral could not be computed to the requested accuracy."""
 
 
 def gaussian_cutoff(dps: int) -> float:

@@ -25,11 +25,12 @@ import jinja2
 
 from . import texbuild
 from .figures import Figure, figure_for
+from .load import schema
 from .model import Shape, finding, note_short, shape, source_label
 from .summary import resolution_text
 from .texsafe import Tex, escape, escape_breakable, listing_text, looks_like_code, math_body, screen
 
-VERDICTS = ("proved", "confirmed", "refuted", "inconclusive", "error", "definition", "incomplete")
+VERDICTS = tuple(schema()["$defs"]["verdict"]["enum"])  # the contract names the words; the renderer reads it
 MEANING = {
     "proved": "SymPy reduced claimed \u2212 reference to 0 under the stated assumptions",
     "confirmed": "agreed at every tested point, to the resolution stated",

@@ -7,8 +7,8 @@ import os
 import pytest
 
 from derivations.api import Claim
-from derivations.audit import audit_claim
-from derivations.settings import AuditSettings
+from derivations.engine.audit import audit_claim
+from derivations.engine.settings import AuditSettings
 
 # Hypothesis profile for the engine's own property tests: derandomized, no example database.
 from hypothesis import settings as hyp_settings
@@ -38,7 +38,7 @@ def whole_audit() -> dict:
 
     Topic tests read their own entries from it instead of re-auditing their selection.
     """
-    from derivations import registry, runner
+    from derivations.engine import registry, runner
 
     reg = registry.discover()
     return runner.run(reg, reg.claims, AuditSettings.for_mode("quick", workers=2, database=None))

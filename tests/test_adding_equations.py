@@ -12,9 +12,12 @@ import pytest
 import sympy as sp
 from hypothesis import strategies as st
 
-from derivations import cli, coverage, latex, notes, registry, transcription
+from derivations import cli
+from derivations.authoring import coverage, notes
+from derivations.authoring import latex_parse as latex
+from derivations.engine import registry, transcription
 from derivations.api import claim, eq
-from derivations.scaffold import render, write
+from derivations.authoring.scaffold import render, write
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTES = ROOT.parent / "shared" / "notes"
@@ -124,8 +127,8 @@ def test_new_scaffold_runs_and_never_overwrites(tmp_path: Path) -> None:
     assert cli.main(["new", "facts", "--from", str(note), "--out", str(tmp_path)]) == 2  # exists: refused
     reg = registry.discover([target], builtin=False, plugins=False)
     assert [c.id for c in reg] == ["facts.eq1", "facts.eq3"]
-    from derivations import runner
-    from derivations.settings import AuditSettings
+    from derivations.engine import runner
+    from derivations.engine.settings import AuditSettings
 
     doc = runner.run(reg, reg.claims, AuditSettings.for_mode("quick", workers=1))
     assert {r["verdict"] for r in doc["results"]} == {"inconclusive"}

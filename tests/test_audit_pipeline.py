@@ -11,9 +11,11 @@ import pytest
 from hypothesis import strategies as st
 from scipy.stats import binomtest
 
-from derivations import cli, registry, runner
+from derivations import cli
+from derivations.engine import registry, runner
+from derivations.engine.record import VERDICTS
 from derivations.api import Sampled, claim, quote
-from derivations.settings import AuditSettings
+from derivations.engine.settings import AuditSettings
 from reports.load import ResultFileError, validate
 from tests.conftest import audit
 
@@ -52,7 +54,7 @@ def test_result_file_matches_the_schema(builtin: registry.Registry, tmp_path: Pa
     picked = builtin.select(["bump.sigma_yx.*", "bump002.coefficients.*", "bump002.model"])
     doc = runner.run(builtin, picked, AuditSettings.for_mode("quick", workers=2))
     validate(json.loads(json.dumps(doc)))  # through JSON, as other tools read it
-    assert {r["verdict"] for r in doc["results"]} <= set(runner.VERDICTS)
+    assert {r["verdict"] for r in doc["results"]} <= set(VERDICTS)
     broken = json.loads(json.dumps(doc))
     broken["results"][0]["verdict"] = "probably"
     with pytest.raises(ResultFileError, match="verdict"):
@@ -209,7 +211,7 @@ def test_discovery_needs_only_the_runtime_dependencies() -> None:
 
     code = (
         "import sys; sys.modules['pytest'] = None\n"  # importing pytest now raises ImportError
-        "from derivations import registry\n"
+        "from derivations.engine import registry\n"
         "r = registry.discover()\n"
         "assert not r.failures, [f.module for f in r.failures]\n"
         "print(len(r))\n"

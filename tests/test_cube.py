@@ -17,12 +17,12 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from derivations.api import Sampled, Tolerances, claim, eq
-from derivations.audit import audit_claim
-from derivations.settings import AuditSettings
-from derivations.topics import cube_two_neuron as two
-from derivations.topics.cube_common import cube_points, dot, f_cube, gated, nlgp_sample, sign_covariance, unit
-from numerics import datamodels as dm
-from numerics import orthants
+from derivations.engine.audit import audit_claim
+from derivations.engine.settings import AuditSettings
+from derivations.topics.cube import two_neuron as two
+from derivations.topics.cube.common import cube_points, dot, f_cube, gated, nlgp_sample, sign_covariance, unit
+from numerics.models import datamodels as dm
+from numerics.models import orthants
 from numerics.limits import extrapolate_to_zero
 
 SETTINGS = AuditSettings.for_mode("quick")
@@ -195,7 +195,7 @@ def test_paired_monte_carlo_catches_a_sign_flip():
 
 
 def _limit_variant(offset: float):
-    from derivations.topics.cube_data import gaussian_gap
+    from derivations.topics.cube.data import gaussian_gap
 
     return claim(
         f"test.cube.limit.{offset:g}",

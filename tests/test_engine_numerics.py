@@ -12,7 +12,7 @@ import sympy as sp
 from hypothesis import strategies as st
 from scipy.special import erf
 
-from numerics import datamodels as dm
+from numerics.models import datamodels as dm
 from numerics import montecarlo, quadrature, symbolic
 from numerics.decide import AGREE, DISAGREE, Tolerance, compare, z_threshold
 from numerics.diagnose import constant_relation, recognise_constant

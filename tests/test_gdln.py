@@ -7,22 +7,20 @@ and its correct counterpart ``confirmed`` (or ``proved``).
 
 from __future__ import annotations
 
-import derivations  # noqa: F401,I001 - first: single-threaded BLAS is only set before numpy is imported
-
 import numpy as np
 import pytest
 import sympy as sp
 from hypothesis import strategies as st
 
 from derivations.api import Point, Sampled, claim, quote
-from derivations.audit import audit_claim
-from derivations.settings import AuditSettings
-from derivations.topics import gdln_31_model as model
-from derivations.topics import gdln_33_ode as ode
-from derivations.topics import gdln_34_ols as ols
-from derivations.topics import gdln_51_time as timed
-from derivations.topics.gdln_common import network, with_family
-from numerics import gdln as gd
+from derivations.engine.audit import audit_claim
+from derivations.engine.settings import AuditSettings
+from derivations.topics.gdln import model_31 as model
+from derivations.topics.gdln import ode_33 as ode
+from derivations.topics.gdln import ols_34 as ols
+from derivations.topics.gdln import time_51 as timed
+from derivations.topics.gdln.common import network, with_family
+from numerics.models import gdln as gd
 
 SETTINGS = AuditSettings.for_mode("quick")
 NOTE = "test"

@@ -11,16 +11,16 @@ import pytest
 from hypothesis import strategies as st
 
 from derivations.api import Sampled, claim, quote
-from derivations.audit import audit_claim
-from derivations.settings import AuditSettings
-from derivations.topics import relu_common as rc
+from derivations.engine.audit import audit_claim
+from derivations.engine.settings import AuditSettings
+from derivations.topics.relu import common as rc
 from tests.conftest import entries
-from derivations.topics import relu_f_properties as fp
-from derivations.topics import relu_fourier as fr
-from derivations.topics import relu_gaussian as rg
-from derivations.topics import relu_steady_states as ss
-from numerics import fourier as fo
-from numerics.relu_population import GaussianTask
+from derivations.topics.relu import f_properties as fp
+from derivations.topics.relu import fourier as fr
+from derivations.topics.relu import gaussian as rg
+from derivations.topics.relu import steady_states as ss
+from numerics.models import fourier as fo
+from numerics.models.relu_population import GaussianTask
 
 SETTINGS = AuditSettings.for_mode("quick")
 SOURCE = [quote(rc.N001, "test variant")]
@@ -157,7 +157,7 @@ def test_quadrature_side(squared):
 # --------------------------------------------------------------------------- exact enumeration of nested conditionals
 def test_nested_conditional_enumeration_refutes_a_dropped_mean_term():
     """(53) with the mean term S v dropped must be refuted; (53) itself is confirmed."""
-    from derivations.topics import relu_decomposition_000 as dec
+    from derivations.topics.relu import decomposition_000 as dec
 
     good = variant("nested.good", lambda p: (lambda cl: dec._exact(
         cl.given_positive(cl.patterns @ cl.a.T) + cl.given_positive(cl.s) / (cl.w @ cl.sigma @ cl.w) * (cl.sigma @ cl.w),

@@ -19,14 +19,15 @@ import sympy as sp
 from hypothesis import strategies as st
 from scipy.special import erf, expit
 
-from derivations import api, registry
+from derivations import api
+from derivations.engine import registry
 from derivations.api import Point, Sampled, Tolerances, claim, quote
-from derivations.audit import audit_claim
-from derivations.settings import AuditSettings
-from derivations.topics import discrimination_objective as disc
-from derivations.topics import sigmoid_bias_flow as flow
-from derivations.topics import sigmoid_initial_loss as init
-from derivations.topics import sigmoid_reduced_model as reduced
+from derivations.engine.audit import audit_claim
+from derivations.engine.settings import AuditSettings
+from derivations.topics.sigmoid import discrimination_objective as disc
+from derivations.topics.sigmoid import bias_flow as flow
+from derivations.topics.sigmoid import initial_loss as init
+from derivations.topics.sigmoid import reduced_model as reduced
 
 NOTES = Path(__file__).resolve().parents[2] / "shared" / "notes"  # ../shared beside the repository
 SETTINGS = AuditSettings.for_mode("quick", workers=2)

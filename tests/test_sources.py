@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from derivations import notes, registry
+from derivations.authoring import notes
+from derivations.engine import registry
 
 NOTES = Path(__file__).resolve().parents[2] / "shared" / "notes"
 pytestmark = pytest.mark.skipif(not NOTES.is_dir(), reason="../shared/notes is not beside the repository")

@@ -18,11 +18,11 @@ import sympy as sp
 from hypothesis import strategies as st
 from scipy.special import erf
 
-from numerics.datamodels import erf_variance
+from numerics.models.datamodels import erf_variance
 from numerics.estimate import Estimate
 from numerics.quadrature import bivariate_gaussian_expectation
 
-from ..api import claim, quote
+from derivations.api import claim, quote
 
 N001 = "001_d82c553c3bda8740.txt"
 N003 = "003_c2e974961b11df53.txt"

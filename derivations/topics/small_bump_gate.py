@@ -28,11 +28,11 @@ import sympy as sp
 from hypothesis import strategies as st
 from scipy.special import erf
 
-from numerics import datamodels as dm
+from numerics.models import datamodels as dm
 from numerics.gradients import central_difference
 from numerics.quadrature import bivariate_gaussian_expectation
 
-from ..api import Chain, Correction, Sampled, Tolerances, claim, definition, eq, quote
+from derivations.api import Chain, Correction, Sampled, Tolerances, claim, definition, eq, quote
 
 N001 = "001_d82c553c3bda8740.txt"
 N002 = "002_95a390d02dc83cc1.txt"
@@ -93,7 +93,7 @@ mixture_params = {
 
 def sized(p):
     """The point with n = i + 1 + m added (the data dimension)."""
-    from ..api import Point
+    from derivations.api import Point
 
     return Point({**p, "n": p.i + 1 + p.m})
 

@@ -1,0 +1,244 @@
+"""What the audit does after the verdict of a claim: the follow-ups.
+
+Each follow-up reads the claim and the outcome of its truth check and adds
+findings to the record.  They run in the order of :data:`FOLLOWUPS`:
+
+* the sweep -- claimed and reference along one parameter through a counterexample;
+* the diagnosis -- how a refuted line is wrong (a constant factor recognised in
+  closed form, a sign, an offset), and the corrected form (the author's, or the
+  claimed form divided by the recognised factor), itself audited;
+* the transcription check -- the note's LaTeX parsed and compared with the SymPy form;
+* "does it follow?" -- the line against the line above it in its derivation.
+
+A new analysis is one function with the signature of :data:`FollowUp`, added to the list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import sympy
+
+from numerics.context import stable_seed
+from numerics.decide import AGREE
+from numerics.diagnose import constant_relation
+from numerics.estimate import Estimate
+from numerics.search import Evaluation, point_key, search
+
+from ..api import Claim, Point, Sampled
+from .record import jsonable
+from .settings import AuditSettings
+from .sides import describe, describe_format, scaled
+from .verdict import PointRecord, Side, SideCheck, base_context, check_point, check_sides
+
+Lookup = Callable[[str], "Claim | None"]
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What one follow-up adds: record fields, and keys added to the record's evidence."""
+
+    fields: dict = field(default_factory=dict)
+    evidence: dict = field(default_factory=dict)
+
+
+FollowUp = Callable[[Claim, SideCheck, AuditSettings, Lookup], Findings]
+
+
+def _sigmas(rec: PointRecord) -> tuple[np.ndarray, np.ndarray]:
+    """Standard uncertainties (statistical and deterministic) of the two sides at one point."""
+    shape = np.shape(rec.reference.value)
+
+    def one(e: Estimate) -> np.ndarray:
+        se = np.zeros(shape) if e.std_error is None else np.broadcast_to(np.asarray(e.std_error, float), shape)
+        return np.sqrt(se**2 + np.broadcast_to(np.abs(e.abs_error), shape) ** 2)
+
+    return one(rec.claimed), one(rec.reference)
+
+
+def _extra_points(claim: Claim, claimed: Side, reference: Side, settings: AuditSettings, count: int) -> list[Evaluation]:
+    """More points for the diagnosis, drawn without stopping at disagreements."""
+    if not claim.params:
+        return []
+    ctx = base_context(settings, claim.id, "diagnosis")
+    seen: list[Evaluation] = []
+
+    def evaluate(point: dict) -> Evaluation:
+        ev = check_point(claim, claimed, reference, point, ctx, settings)
+        seen.append(ev)
+        return Evaluation(point, AGREE)  # never stop, never shrink
+
+    search(claim.params, evaluate, max_examples=count, shrink_budget=0,
+           seed=stable_seed(settings.seed, claim.id, "diagnosis") % (2**32), key=f"{claim.id}:diagnosis")
+    return seen
+
+
+def _diagnose(claim: Claim, check: SideCheck, settings: AuditSettings) -> tuple[str, tuple[float, str] | None]:
+    """Explain a refutation; returns (text, (k, LaTeX of k) with claimed = k * truth, or None)."""
+    pool = check.evaluations + ([check.failing] if check.failing else [])
+    if len({point_key(e.point) for e in pool}) < 4:
+        pool = pool + _extra_points(claim, claim.claimed, claim.reference, settings, 3)
+    recs: dict[str, Evaluation] = {}
+    for e in pool:
+        if e.record is not None and e.record.comparison is not None:
+            recs.setdefault(point_key(e.point), e)
+    finite = [e for e in recs.values() if np.all(np.isfinite(e.record.claimed.value))]
+    parts: list[str] = []
+    factor = None
+    if check.failing is not None and not np.all(np.isfinite(check.failing.record.claimed.value)):
+        parts.append(f"the claimed expression is undefined (division by zero or nan) at {jsonable(dict(check.failing.point))}")
+    if len(finite) >= 3:
+        relation = constant_relation(
+            [e.record.claimed.value for e in finite],
+            [e.record.reference.value for e in finite],
+            [_sigmas(e.record)[0] for e in finite],
+            [_sigmas(e.record)[1] for e in finite],
+            alpha=settings.alpha,
+        )
+        if relation.kind in ("factor", "sign"):
+            # correct only by a recognised constant, never by a fitted number
+            factor = (relation.value, relation.closed_form) if relation.closed_form else None
+            parts.append(relation.text + f", at all {len(finite)} points examined")
+        elif relation.kind in ("offset", "zero"):
+            parts.append(relation.text + f", at all {len(finite)} points examined")
+        else:
+            ratios = []
+            for e in finite:
+                c, r = np.ravel(e.record.claimed.value), np.ravel(e.record.reference.value)
+                ok = np.abs(r) > 0.05 * max(np.max(np.abs(r)), 1e-300)
+                ratios += list(c[ok] / r[ok])
+            if ratios:
+                parts.append(
+                    f"not a constant factor or offset: claimed/truth ranges over [{min(ratios):.4g}, {max(ratios):.4g}] "
+                    f"on the {len(finite)} points examined"
+                )
+    if claim.diagnose is not None and check.failing is not None:
+        rec: PointRecord = check.failing.record
+        extra = claim.diagnose(Point(check.failing.point), rec.claimed.value, rec.reference.value)
+        if extra:
+            parts.append(extra)
+    return "; ".join(parts), factor
+
+
+def _sweep(claim: Claim, check: SideCheck, settings: AuditSettings) -> dict | None:
+    """Claimed and reference along one parameter through the counterexample (scalar claims).
+
+    The parameter is the first float-valued one; its range is the range of
+    values the search tested (so it stays inside the stated space).  The
+    report draws this; it never re-runs a claim.
+    """
+    if check.failing is None or np.ndim(check.failing.record.reference.value) != 0:
+        return None
+    point = dict(check.failing.point)
+    seen = [e.point for e in check.evaluations]
+    for name, value in point.items():
+        if isinstance(value, float):
+            lo = min(float(q[name]) for q in seen)
+            hi = max(float(q[name]) for q in seen)
+            if hi > lo:
+                break
+    else:
+        return None
+    n = 9 if isinstance(claim.reference, Sampled) or isinstance(claim.claimed, Sampled) else 17
+    values = sorted(set(np.linspace(lo, hi, n).tolist()) | {float(point[name])})
+    ctx = base_context(settings, claim.id, "sweep")
+    rows = []
+    for v in values:
+        ev = check_point(claim, claim.claimed, claim.reference, {**point, name: v}, ctx, settings)
+        if ev.record is None or ev.record.comparison is None:
+            continue
+        rows.append((v, ev.record.claimed.value, ev.record.reference.value, _sigmas(ev.record)[1]))
+    if len(rows) < 3:
+        return None
+    return {
+        "param": name,
+        "fixed": jsonable({k: v for k, v in point.items() if k != name}),
+        "values": [r[0] for r in rows],
+        "claimed": jsonable([r[1] for r in rows]),
+        "reference": jsonable([r[2] for r in rows]),
+        "reference_uncertainty": jsonable([r[3] for r in rows]),
+    }
+
+
+
+def _correction(claim: Claim, factor: tuple[float, str] | None, settings: AuditSettings) -> dict | None:
+    if claim.corrected is not None:
+        side, latex, source, remark = claim.corrected.claimed, claim.corrected.latex, "author", claim.corrected.remark
+        encoded, encoded_format = describe(side), describe_format(side)
+    elif factor is not None:
+        k, k_latex = factor
+        side = scaled(claim.claimed, k)
+        if isinstance(side, sympy.Basic):
+            latex = sympy.latex(sympy.simplify(side)) if sympy.count_ops(side) < 80 else sympy.latex(side)
+            encoded, encoded_format = describe(side), "latex"
+        else:
+            latex = rf"\frac{{1}}{{{k_latex}}} \times \Big[ {claim.latex} \Big]"
+            encoded, encoded_format = f"claimed(p) / {k!r}  # the recognised factor {k_latex}", "python"
+        source, remark = "derivcheck", f"the claimed form divided by the recognised factor ${k_latex}$"
+    else:
+        return None
+    check = check_sides(claim, side, claim.reference, settings, "corrected", max_examples=settings.follows_examples)
+    return {
+        "latex": latex,
+        "verdict": check.verdict,
+        "source": source,
+        "remark": remark,
+        "encoded": encoded,
+        "encoded_format": encoded_format,
+        "evidence": check.evidence,
+        "counterexample": check.counterexample,
+        "reason": check.reason or None,
+    }
+
+
+def _follows(claim: Claim, previous: Claim | None, settings: AuditSettings) -> tuple[bool | None, dict | None]:
+    form = claim.previous_form if claim.previous_form is not None else (previous.claimed if previous else None)
+    if previous is None or form is None or claim.claimed is None:
+        return None, None
+    check = check_sides(claim, claim.claimed, form, settings, "follows", max_examples=settings.follows_examples)
+    value = {"proved": True, "confirmed": True, "refuted": False}.get(check.verdict)
+    detail = {
+        "from": previous.id,
+        "verdict": check.verdict,
+        "method": check.method,
+        "points_tested": check.evidence.get("points_tested"),
+        "resolution_text": check.evidence.get("resolution_text"),
+        "counterexample": check.counterexample,
+        "reason": check.reason or None,
+    }
+    return value, detail
+
+
+
+# --------------------------------------------------------------------------- the follow-ups
+def sweep(claim: Claim, check: SideCheck, settings: AuditSettings, lookup: Lookup) -> Findings:
+    if check.verdict != "refuted":
+        return Findings()
+    return Findings(evidence={"sweep": _sweep(claim, check, settings)})
+
+
+def diagnosis_and_correction(claim: Claim, check: SideCheck, settings: AuditSettings, lookup: Lookup) -> Findings:
+    if check.verdict == "refuted":
+        text, factor = _diagnose(claim, check, settings)
+        return Findings({"diagnosis": text or None, "corrected": _correction(claim, factor, settings)})
+    if claim.corrected is not None:
+        return Findings({"corrected": _correction(claim, None, settings)})
+    return Findings()
+
+
+def transcription_check(claim: Claim, check: SideCheck, settings: AuditSettings, lookup: Lookup) -> Findings:
+    from . import transcription
+
+    return Findings({"transcription": transcription.check(claim, [e.point for e in check.evaluations[:5]], settings.dps)})
+
+
+def follows(claim: Claim, check: SideCheck, settings: AuditSettings, lookup: Lookup) -> Findings:
+    if not claim.after:
+        return Findings()
+    value, detail = _follows(claim, lookup(claim.after), settings)
+    return Findings({"follows": value}, {"follows": detail})
+
+
+FOLLOWUPS: tuple[FollowUp, ...] = (sweep, diagnosis_and_correction, transcription_check, follows)

@@ -1,0 +1,145 @@
+"""Auditing many claims: in parallel, then tracing where errors enter.
+
+Claims are independent, so they are audited in a pool of forked worker
+processes (the registry is inherited by fork, only ids cross the process
+boundary).  Results come back in registry order whatever the completion
+order, so the JSON file does not depend on scheduling.  After all claims are
+done, refuted lines that follow from a refuted line above inherit its root
+cause.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import platform
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
+
+from threadpoolctl import threadpool_limits
+
+from ..api import Claim
+from .audit import audit_claim
+from .record import HOLDS, RECORDED, VERDICTS, ResultRecord
+from .registry import LoadFailure, Registry
+from .settings import AuditSettings
+
+
+def tool_version() -> str:
+    """The installed distribution's version (pyproject.toml is its one source)."""
+    try:
+        return version("derivcheck")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0+unknown"
+
+
+_STATE: dict[str, object] = {}
+
+
+def _audit_group(claim_ids: list[str]) -> list[dict]:
+    """Audit claims in order in this process (a chain's lines share memoized reference values)."""
+    registry: Registry = _STATE["registry"]  # type: ignore[assignment]
+    settings: AuditSettings = _STATE["settings"]  # type: ignore[assignment]
+    lookup = lambda i: registry.get(i) if i in registry else None  # noqa: E731
+    # one BLAS thread per worker: threaded BLAS in two workers on two cores made the small matrix
+    # products of sampled statistics 10-300x slower (see derivations/cli.py)
+    with threadpool_limits(limits=1):
+        return [audit_claim(registry.get(cid), settings, lookup) for cid in claim_ids]
+
+
+def _groups(claims: Sequence[Claim]) -> list[list[str]]:
+    """One task per chain (in declaration order), one per free-standing claim."""
+    groups: dict[str, list[str]] = {}
+    for c in claims:
+        groups.setdefault(c.chain or c.id, []).append(c.id)
+    return list(groups.values())
+
+
+def _failure_record(f: LoadFailure) -> dict:
+    return ResultRecord(
+        id=f"load-error:{f.module}", kind="claim", verdict="error", latex="",
+        sources=[{"note": f.location, "equation": None, "quote": "module could not be imported"}],
+        diagnosis=f"module {f.module} ({f.location}) failed to import; its claims were not audited",
+        traceback=f.traceback,
+    ).to_json()
+
+
+def trace_inheritance(results: list[dict]) -> None:
+    """Set ``inherits_from`` on refuted lines that follow from a refuted line (in place).
+
+    The root cause is found by walking back along ``after`` links, so the order of
+    ``results`` does not matter.
+    """
+    by_id = {r["id"]: r for r in results}
+
+    def root(r: dict, seen: frozenset) -> str | None:
+        if r.get("verdict") != "refuted" or r.get("follows") is not True or not r.get("after"):
+            return None
+        prev = by_id.get(r["after"])
+        if prev is None or prev.get("verdict") != "refuted" or prev["id"] in seen:
+            return None
+        return root(prev, seen | {prev["id"]}) or prev["id"]
+
+    for r in results:
+        r["inherits_from"] = root(r, frozenset({r["id"]}))
+
+
+def environment() -> dict:
+    env = {"python": sys.version.split()[0], "platform": platform.platform()}
+    for pkg in ("sympy", "mpmath", "numpy", "scipy", "hypothesis"):
+        try:
+            env[pkg] = version(pkg)
+        except PackageNotFoundError:  # pragma: no cover
+            env[pkg] = None
+    return env
+
+
+def run(
+    registry: Registry,
+    claims: Sequence[Claim],
+    settings: AuditSettings,
+    on_result: Callable[[dict], None] | None = None,
+) -> dict:
+    """Audit ``claims`` and return the whole result document (DESIGN.md schema)."""
+    ids = [c.id for c in claims]
+    results: dict[str, dict] = {}
+    _STATE.update(registry=registry, settings=settings)
+    groups = sorted(_groups(claims), key=len, reverse=True)  # long chains first: better packing
+    workers = max(1, min(settings.workers, len(groups)))
+
+    def collect(batch: list[dict]) -> None:
+        for res in batch:
+            results[res["id"]] = res
+            if on_result:
+                on_result(res)
+
+    if workers == 1:
+        for group in groups:
+            collect(_audit_group(group))
+    else:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            for fut in as_completed([pool.submit(_audit_group, group) for group in groups]):
+                collect(fut.result())
+    ordered = [_failure_record(f) for f in registry.failures] + [results[cid] for cid in ids]
+    trace_inheritance(ordered)
+    counts = {v: sum(1 for r in ordered if r["verdict"] == v) for v in VERDICTS}
+    return {
+        "tool_version": tool_version(),
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "settings": settings.as_json(),
+        "environment": environment(),
+        "summary": counts,
+        "results": ordered,
+    }
+
+
+def exit_status(document: dict) -> int:
+    """0: every checkable claim proved/confirmed; 1: some refuted/inconclusive; 2: errors."""
+    verdicts = [r["verdict"] for r in document["results"]]
+    if "error" in verdicts:
+        return 2
+    if any(v not in HOLDS + RECORDED for v in verdicts):
+        return 1
+    return 0

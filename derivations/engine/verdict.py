@@ -1,0 +1,259 @@
+"""Is a side equal to another over the parameter space?  The verdict of one comparison.
+
+1. If both sides are SymPy expressions, a proof of claimed - reference = 0 is
+   attempted under a hard deadline;
+2. Hypothesis draws parameter points; at each the two sides are evaluated and
+   compared with :func:`numerics.decide.compare`;
+3. the first disagreement is shrunk to a simple point and re-checked with
+   independent random numbers (``recheck_sample_factor`` x the samples) and
+   ``recheck_extra_dps`` more digits; only a disagreement that reproduces is
+   ``refuted``, one that does not is ``inconclusive``;
+4. points where the numerics failed make the comparison ``inconclusive`` (never
+   ``confirmed``); otherwise it is ``confirmed`` (or ``proved`` when the proof
+   succeeded and the numerics agree).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import mpmath
+import numpy as np
+import sympy
+
+from numerics import symbolic
+from numerics.context import Context, stable_seed
+from numerics.decide import DISAGREE, UNDECIDED, Comparison, Tolerance, compare, overall_resolution
+from numerics.errors import NumericalFailure
+from numerics.estimate import Estimate
+from numerics.search import Evaluation, point_key, search
+
+from ..api import Claim, Point
+from .record import jsonable
+from .settings import AuditSettings
+from .sides import evaluate_pair
+
+#: failures that make a point undecided (the numerics could not answer), not the claim's ``error``
+NUMERICAL_FAILURES = (
+    NumericalFailure, FloatingPointError, np.linalg.LinAlgError, mpmath.libmp.NoConvergence, OverflowError,
+)
+
+Side = Any  # what an author wrote for a side (see derivations.api)
+
+
+@dataclass(frozen=True)
+class PointRecord:
+    comparison: Comparison | None
+    claimed: Estimate | None
+    reference: Estimate | None
+    paired: bool = False
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class SideCheck:
+    """The outcome of comparing two sides over the parameter space."""
+
+    verdict: str
+    method: str | None
+    evidence: dict
+    counterexample: dict | None
+    evaluations: list[Evaluation]
+    failing: Evaluation | None
+    reason: str = ""
+
+
+
+def _tolerance(claim: Claim, settings: AuditSettings, c: Estimate, r: Estimate, dps: int) -> Tolerance:
+    """The decision rule's floors: relative and absolute rounding allowances.
+
+    Both sides in multiple precision: 10^-(dps-5) relative and absolute;
+    otherwise double precision: 1e-9 relative, 1e-12 absolute (rounding is
+    relative to the terms of a computation, so a true 0 needs an absolute floor).
+    """
+    t = claim.tolerances
+    high = c.high_precision is not None and r.high_precision is not None
+    default_rtol, default_atol = (10.0 ** (-(dps - 5)),) * 2 if high else (1e-9, 1e-12)
+    return Tolerance(
+        alpha=settings.alpha,
+        rtol=t.rtol if t.rtol is not None else default_rtol,
+        atol=t.atol if t.atol is not None else default_atol,
+        max_resolution=t.max_resolution if t.max_resolution is not None else settings.max_resolution,
+    )
+
+
+# --------------------------------------------------------------------------- one point
+def check_point(
+    claim: Claim, claimed: Side, reference: Side, point: dict, ctx: Context, settings: AuditSettings
+) -> Evaluation:
+    """Evaluate both sides at ``point`` and compare them.  Claim-code errors propagate."""
+    p = Point(point)
+    ctx = ctx.derive(point_key(point))
+    try:
+        c, r, paired = evaluate_pair(claimed, reference, p, ctx)
+        cmp = compare(c, r, _tolerance(claim, settings, c, r, ctx.dps))
+    except NUMERICAL_FAILURES as exc:
+        return Evaluation(point, UNDECIDED, PointRecord(None, None, None, reason=f"{type(exc).__name__}: {exc}"))
+    return Evaluation(point, cmp.status, PointRecord(cmp, c, r, paired, cmp.reason))
+
+
+def base_context(settings: AuditSettings, claim_id: str, label: str) -> Context:
+    return Context(
+        dps=settings.dps, samples=settings.samples, chunk=settings.chunk, sampling=settings.sampling,
+        seed_material=(settings.seed, claim_id, label),
+    )
+
+
+def _counterexample(ev: Evaluation) -> dict:
+    rec: PointRecord = ev.record
+    cmp = rec.comparison
+    return {
+        "params": jsonable(dict(ev.point)),
+        "claimed": jsonable(rec.claimed.value),
+        "reference": jsonable(rec.reference.value),
+        "relative_error": jsonable(cmp.max_rel_discrepancy),
+        "absolute_error": jsonable(cmp.max_abs_discrepancy),
+        "tolerance": jsonable(cmp.tolerance),
+        "uncertainty": jsonable(cmp.uncertainty),
+        "worst_entry": list(cmp.worst_index),
+        "reason": cmp.reason,
+    }
+
+
+def _resolution_text(method: str, resolution: float, z: float | None, dps: int) -> str:
+    if not np.isfinite(resolution):
+        return "no resolution"
+    if method in ("montecarlo", "qmc"):
+        what = "Monte Carlo" if method == "montecarlo" else "randomized QMC"
+        return f"{resolution:.1e} relative by {what} at z = {z:.1f}"
+    if method == "quadrature":
+        return f"{resolution:.1e} relative by quadrature"
+    if method == "ode":
+        return f"{resolution:.1e} relative by ODE integration"
+    if method == "symbolic":
+        return f"exact (SymPy proof); numerics agree to {resolution:.1e}"
+    return f"{resolution:.1e} relative ({method})"
+
+
+def _evidence(evals: list[Evaluation], settings: AuditSettings, method: str, dps: int, natural_scale: float = 0.0) -> dict:
+    cmps = [e.record.comparison for e in evals if e.record is not None and e.record.comparison is not None]
+    undecided = [e for e in evals if e.status == UNDECIDED]
+    finite = [c for c in cmps if np.isfinite(c.max_abs_discrepancy)]
+    resolution = overall_resolution(cmps, natural_scale)
+    zs = [c.z_threshold for c in cmps if c.z_threshold is not None]
+    samples = [e.record.reference.samples for e in evals if e.record and e.record.reference is not None and e.record.reference.samples]
+    details = sorted({e.record.reference.detail for e in evals if e.record and e.record.reference is not None and e.record.reference.detail})
+    ev = {
+        "points_tested": len(evals),
+        "max_discrepancy": jsonable(max((c.max_abs_discrepancy for c in finite), default=None)),
+        # relative to the size of the quantity over all points (a point where the truth is 0 has no scale of its own)
+        "max_relative_discrepancy": jsonable(
+            max((c.max_abs_discrepancy for c in finite), default=0.0) / max(max((c.scale for c in finite), default=0.0), natural_scale)
+            if finite and max(max((c.scale for c in finite), default=0.0), natural_scale) > 0 else None
+        ),
+        "uncertainty": jsonable(max((c.uncertainty for c in cmps if np.isfinite(c.uncertainty)), default=None)),
+        "resolution": jsonable(resolution),
+        "resolution_text": _resolution_text(method, resolution, max(zs) if zs else None, dps),
+        "z_threshold": jsonable(max(zs)) if zs else None,
+        "alpha": settings.alpha,
+        "samples_per_point": jsonable(max(samples)) if samples else None,
+        "precision_digits": dps if method in ("quadrature", "symbolic", "exact") else None,
+        "reference_detail": "; ".join(details)[:600] if details else None,
+        "undecided_points": len(undecided),
+    }
+    if undecided:
+        ev["undecided_reasons"] = sorted({e.record.reason for e in undecided})[:5]
+    return ev
+
+
+def _method_of(claim: Claim, evals: list[Evaluation], proved: bool) -> str | None:
+    if proved:
+        return "symbolic"
+    if claim.method:
+        return claim.method
+    for e in evals:
+        if e.record is not None and e.record.reference is not None:
+            return e.record.reference.method
+    return None
+
+
+def check_sides(
+    claim: Claim, claimed: Side, reference: Side, settings: AuditSettings, label: str, max_examples: int | None = None
+) -> SideCheck:
+    """Compare ``claimed`` with ``reference`` over the claim's parameter space."""
+    ctx = base_context(settings, claim.id, label)
+    # Once a disagreement is found, Hypothesis only shrinks it: a shrink candidate is kept only if it
+    # still disagrees, so it may be tested more cheaply (1/4 of the samples, 10 fewer digits) -- a
+    # missed candidate just means a less simple counterexample; the final point is re-checked at
+    # 4x the full sample size and more digits.
+    cheap = ctx.derive(samples=max(settings.samples // 4, 1024), dps=max(settings.dps - 10, 15))
+    found: list[bool] = []
+
+    def evaluate(point: dict) -> Evaluation:
+        ev = check_point(claim, claimed, reference, point, (cheap if found else ctx).derive("search"), settings)
+        if ev.status == DISAGREE:
+            found.append(True)
+        return ev
+
+    outcome = search(
+        claim.params,
+        evaluate,
+        max_examples=max_examples or settings.max_examples,
+        shrink_budget=settings.shrink_budget,
+        # lines of one chain are tested at the same points (their reference values are shared)
+        seed=stable_seed(settings.seed, claim.chain or claim.id, label) % (2**32),
+        key=f"{claim.id}:{label}",
+        database=Path(settings.database) if settings.database else None,
+    )
+    evals = outcome.evaluations
+    proof = None
+    if isinstance(claimed, sympy.Basic) and isinstance(reference, sympy.Basic):
+        anchor = dict(evals[0].point) if evals else None
+        proof = symbolic.prove_equal(claimed, reference, settings.symbolic_timeout, anchor)
+    proved = proof is not None and proof.status == symbolic.PROVED
+    method = _method_of(claim, evals, proved)
+    evidence = _evidence(evals, settings, method or "exact", settings.dps, claim.tolerances.scale or 0.0)
+    if proof is not None:
+        evidence["proof"] = {"status": proof.status, "detail": proof.detail, "seconds": round(proof.seconds, 3)}
+    if outcome.failing is not None:
+        failing = outcome.failing
+        recheck_ctx = ctx.derive("recheck").derive(
+            samples=settings.samples * settings.recheck_sample_factor, dps=settings.dps + settings.recheck_extra_dps
+        )
+        again = check_point(claim, claimed, reference, dict(failing.point), recheck_ctx, settings)
+        evidence["recheck"] = {
+            "status": again.status,
+            "samples": jsonable(again.record.reference.samples) if again.record and again.record.reference else None,
+            "precision_digits": settings.dps + settings.recheck_extra_dps,
+            "relative_error": jsonable(again.record.comparison.max_rel_discrepancy) if again.record and again.record.comparison else None,
+            "reason": again.record.reason if again.record else "",
+        }
+        if again.status == DISAGREE:
+            cx = _counterexample(again)
+            cx["first_seen"] = _counterexample(failing)
+            return SideCheck("refuted", method, evidence, cx, evals, again)
+        reason = (
+            f"a discrepancy at {jsonable(dict(failing.point))} ({failing.record.reason}) did not reproduce "
+            f"on an independent re-check ({again.record.reason or again.status})"
+        )
+        return SideCheck("inconclusive", method, evidence, None, evals, failing, reason)
+    if outcome.problem:
+        return SideCheck("inconclusive", method, evidence, None, evals, None, outcome.problem)
+    undecided = [e for e in evals if e.status == UNDECIDED]
+    if undecided:
+        reason = f"{len(undecided)} of {len(evals)} points could not be decided: {undecided[0].record.reason}"
+        return SideCheck("inconclusive", method, evidence, None, evals, None, reason)
+    if not evals:
+        return SideCheck("inconclusive", method, evidence, None, evals, None, "no parameter point was tested")
+    limit = claim.tolerances.max_resolution if claim.tolerances.max_resolution is not None else settings.max_resolution
+    resolution = evidence.get("resolution")
+    if resolution is None or not resolution <= limit:
+        reason = (
+            f"resolution {resolution if resolution is not None else float('inf'):.2g} (relative to the size of the quantity "
+            f"over the points tested) is coarser than the required {limit:g}"
+        )
+        return SideCheck("inconclusive", method, evidence, None, evals, None, reason)
+    return SideCheck("proved" if proved else "confirmed", method, evidence, None, evals, None)
+
