@@ -21,6 +21,7 @@ from .api import (
     Chain,
     Claim,
     Correction,
+    DataModel,
     Point,
     Sampled,
     Source,
@@ -33,6 +34,6 @@ from .api import (
 )
 
 __all__ = [
-    "TODO", "Chain", "Claim", "Correction", "Point", "Sampled", "Source", "Tolerances",
+    "TODO", "Chain", "Claim", "Correction", "DataModel", "Point", "Sampled", "Source", "Tolerances",
     "claim", "definition", "eq", "incomplete", "quote",
 ]

@@ -110,19 +110,44 @@ class Point(Mapping[str, Any]):
 
 # --------------------------------------------------------------------------- sides
 @dataclass(frozen=True)
-class Sampled:
-    r"""A side that is an expectation over sampled data: :math:`\mathbb{E}[T(\varepsilon)]`.
+class DataModel:
+    r"""A law of data drawn from a block of standard normals: ``draw(p, eps) -> (X, Y, ...)``.
 
-    ``dim(p)`` is the number of standard normals per sample; ``statistic(p, eps)``
-    maps a block eps of shape (B, dim) to per-sample values of shape (B, ...).
-    Use :mod:`numerics.models.datamodels` to turn eps into Gaussian / NLGP / cube data.
+    ``dim(p)`` is the number of standard normals per sample.  The engine draws the data
+    once per block of normals and point, and hands the same arrays to every statistic
+    that names this model (claimed, reference and correction run on common blocks).
     """
 
+    name: str
     dim: Callable[[Point], int] | int
-    statistic: Callable[[Point, Any], Any]
+    draw: Callable[[Point, Any], tuple]
     description: str = ""
 
     def dimension(self, p: Point) -> int:
+        return int(self.dim(p) if callable(self.dim) else self.dim)
+
+
+@dataclass(frozen=True)
+class Sampled:
+    r"""A side that is an expectation over sampled data: :math:`\mathbb{E}[T(\cdot)]`.
+
+    Either name a data model, and the statistic receives the drawn data::
+
+        Sampled(data=NLGP_MIXTURE, statistic=lambda p, x, y: (y * (x[:, p.i] > 0))[:, None] * x)
+
+    or work on the normals directly: ``dim(p)`` is the number of standard normals per
+    sample and ``statistic(p, eps)`` maps a block eps of shape (B, dim) to per-sample
+    values of shape (B, ...) (use :mod:`numerics.models.datamodels` to turn eps into data).
+    """
+
+    dim: Callable[[Point], int] | int | None = None
+    statistic: Callable[..., Any] | None = None
+    description: str = ""
+    data: DataModel | None = None
+
+    def dimension(self, p: Point) -> int:
+        if self.data is not None:
+            return self.data.dimension(p)
         return int(self.dim(p) if callable(self.dim) else self.dim)
 
 
@@ -218,7 +243,15 @@ def _caller(depth: int = 2) -> tuple[str, str]:
 
 
 def _side_problem(side: Any, name: str, params: Mapping[str, Any]) -> str | None:
-    if side is None or isinstance(side, (Sampled, _NotWritten)):
+    if isinstance(side, Sampled):
+        if not callable(side.statistic):
+            return f"field {name!r}: Sampled needs statistic=, a function of (p, eps) or, with data=, of (p, *data)"
+        if side.data is None and side.dim is None:
+            return f"field {name!r}: Sampled needs dim= (normals per sample) or data= (a DataModel)"
+        if side.data is not None and not isinstance(side.data, DataModel):
+            return f"field {name!r}: Sampled(data=...) must be a DataModel, got {type(side.data).__name__}"
+        return None
+    if side is None or isinstance(side, _NotWritten):
         return None
     if isinstance(side, (int, float)) and not isinstance(side, bool):
         return None  # a constant
@@ -408,45 +441,27 @@ class Chain:
         *,
         latex: str,
         claimed: Side,
-        reference: Side | None = None,
         id: str | None = None,
         also: Iterable[Source] = (),
-        note_flag: str | None = None,
-        assumptions: Sequence[str] = (),
-        corrected: Correction | None = None,
-        after: str | None = None,
-        previous_form: Side | None = None,
-        diagnose: Callable[..., str | None] | None = None,
-        remark: str = "",
-        method: str | None = None,
-        tolerances: Tolerances | None = None,
-        params: Mapping[str, st.SearchStrategy] | None = None,
-        latex_symbols: Mapping[str, Any] | None = None,
+        **fields: Any,
     ) -> Claim:
-        module, where = _caller()
-        previous = self.steps[-1].id if self.steps else None
-        c = Claim(
-            id=id or f"{self.id}.eq{label}",
-            sources=(eq(self.note, label), *also),
-            latex=latex,
-            kind="claim",
-            note_flag=note_flag or self.note_flag,
-            assumptions=self.assumptions + tuple(assumptions),
-            params=dict(params or self.params),
-            claimed=claimed,
-            reference=reference if reference is not None else self.reference,
-            method=method or self.method,
-            chain=self.id,
-            after=after if after is not None else previous,
-            previous_form=previous_form,
-            corrected=corrected,
-            tolerances=tolerances or self.tolerances or Tolerances(),
-            diagnose=diagnose,
-            remark=remark,
-            defined_at=where,
-            module=module,
-            latex_symbols=dict(latex_symbols or self.latex_symbols),
-        )
-        c = _register(c)
+        """A checked line of the chain: :func:`claim` with the chain's defaults.
+
+        ``id`` defaults to ``{chain id}.eq{label}``, the source to ``eq(note, label)`` (plus
+        ``also``), ``after`` to the previous line; ``reference``, ``params``, ``method``,
+        ``note_flag``, ``tolerances`` and ``latex_symbols`` default to the chain's, and
+        ``assumptions`` are added to the chain's.  Any other keyword of :func:`claim` is passed on.
+        """
+        defaults = {
+            "reference": self.reference, "params": self.params, "method": self.method,
+            "note_flag": self.note_flag, "tolerances": self.tolerances, "latex_symbols": self.latex_symbols,
+            "after": self.steps[-1].id if self.steps else None,
+        }
+        for name, value in defaults.items():
+            if fields.get(name) is None or (name in ("params", "latex_symbols") and not fields.get(name)):
+                fields[name] = value
+        fields["assumptions"] = self.assumptions + tuple(fields.get("assumptions", ()))
+        c = claim(id or f"{self.id}.eq{label}", sources=(eq(self.note, label), *also), latex=latex,
+                  claimed=claimed, chain=self.id, **fields)
         self.steps.append(c)
         return c

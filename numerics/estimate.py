@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 import mpmath
 import numpy as np
 
-METHODS = ("symbolic", "quadrature", "exact", "ode", "montecarlo", "qmc")
 
 
 def as_array(value: object) -> np.ndarray:

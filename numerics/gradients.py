@@ -39,16 +39,3 @@ def central_difference(loss: PerSampleLoss, theta: np.ndarray, step: float = 1e-
     grad = np.stack(columns, axis=1)
     return grad.reshape((grad.shape[0],) + theta.shape)
 
-
-def numerical_gradient(f: Callable[[np.ndarray], float], theta: np.ndarray, step: float = 1e-6) -> np.ndarray:
-    """Central-difference gradient of a deterministic scalar function (exact or quadrature losses)."""
-    theta = np.asarray(theta, float)
-    flat = theta.ravel()
-    out = np.empty(flat.size)
-    for j in range(flat.size):
-        h = step * max(1.0, abs(flat[j]))
-        up, down = flat.copy(), flat.copy()
-        up[j] += h
-        down[j] -= h
-        out[j] = (f(up.reshape(theta.shape)) - f(down.reshape(theta.shape))) / (2 * h)
-    return out.reshape(theta.shape)

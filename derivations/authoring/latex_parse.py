@@ -197,10 +197,6 @@ _GREEK = {
 }
 
 
-def symbol_names(expr: sympy.Expr) -> set[str]:
-    return {s.name for s in expr.free_symbols}
-
-
 _KNOWN = {"erf": sympy.erf, "erfc": sympy.erfc, "exp": sympy.exp, "log": sympy.log, "sign": sympy.sign, "sgn": sympy.sign}
 
 

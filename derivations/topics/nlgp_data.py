@@ -23,9 +23,8 @@ from numerics.estimate import Estimate
 from numerics.quadrature import bivariate_gaussian_expectation
 
 from derivations.api import claim, quote
+from derivations.topics._notes import N001, N003
 
-N001 = "001_d82c553c3bda8740.txt"
-N003 = "003_c2e974961b11df53.txt"
 
 g = sp.Symbol("g", positive=True)
 rho = sp.Symbol("rho", real=True)

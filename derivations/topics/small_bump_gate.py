@@ -33,9 +33,9 @@ from numerics.gradients import central_difference
 from numerics.quadrature import bivariate_gaussian_expectation
 
 from derivations.api import Chain, Correction, Sampled, Tolerances, claim, definition, eq, quote
+from derivations.topics._data import ERF_MIXTURE, NLGP_MIXTURE, sized
+from derivations.topics._notes import N001, N002
 
-N001 = "001_d82c553c3bda8740.txt"
-N002 = "002_95a390d02dc83cc1.txt"
 
 gains = st.floats(0.05, 6.0)
 lengths = st.floats(0.6, 5.0)
@@ -65,22 +65,6 @@ def normaliser(gain: float) -> float:
     return float(np.sqrt(dm.erf_variance(float(gain))))
 
 
-# --------------------------------------------------------------------------- sampled data
-def _mixture(p, eps, normalised: bool) -> tuple[np.ndarray, np.ndarray]:
-    """(X, Y) from the balanced mixture, the label drawn as well."""
-    n = p.n
-    f1 = dm.latent_factor(n, p.xi1)
-    f0 = dm.latent_factor(n, p.xi2)
-    make = dm.nlgp if normalised else (lambda e, f, gain: dm.nlgp_unnormalised(e, f, gain))
-    x1 = make(eps[:, :n], f1, p.g)
-    x0 = make(eps[:, n : 2 * n], f0, p.g)
-    return dm.labelled_mixture(eps, n, x1, x0)
-
-
-def _mixture_dim(p) -> int:
-    return 2 * p.n + 1
-
-
 # positions: gate index i and size n = i + 1 + m (m >= 1 so that j != i exists)
 mixture_params = {
     "i": st.integers(0, 4),
@@ -89,13 +73,6 @@ mixture_params = {
     "xi2": lengths,
     "g": st.floats(0.2, 5.0),
 }
-
-
-def sized(p):
-    """The point with n = i + 1 + m added (the data dimension)."""
-    from derivations.api import Point
-
-    return Point({**p, "n": p.i + 1 + p.m})
 
 
 # =========================================================================== note 001, (66)-(74)
@@ -107,14 +84,12 @@ definition(
 )
 
 
-def sigma_yx_sampled(p, eps):
+def sigma_yx_sampled(p, x, y):
     r""":math:`g_i(X)\,Y\,X` on (X, Y) drawn from the balanced NLGP mixture (label drawn too)."""
-    p = sized(p)
-    x, y = _mixture(p, eps, normalised=True)
     return (y * (x[:, p.i] > 0))[:, None] * x
 
 
-SIGMA_YX = Sampled(lambda p: _mixture_dim(sized(p)), sigma_yx_sampled, "E[g_i Y X] on the NLGP mixture")
+SIGMA_YX = Sampled(data=NLGP_MIXTURE, statistic=sigma_yx_sampled, description="E[g_i Y X] on the NLGP mixture")
 
 sigma_yx = Chain(
     "bump.sigma_yx",
@@ -142,7 +117,7 @@ def latent_form(p, eps):
 sigma_yx.step(
     "67",
     latex=r"= \mathbb{E}_{X, \langle e_i, X \rangle > 0 | Y=1} [X] \mathbb{P}(Y=1)",
-    claimed=Sampled(lambda p: _mixture_dim(sized(p)), restricted_class1, "E[X 1(X_i>0) | Y=1] P(Y=1)"),
+    claimed=Sampled(lambda p: 2 * sized(p).n + 1, restricted_class1, "E[X 1(X_i>0) | Y=1] P(Y=1)"),
     after="bump.sigma_yx.eq66",
     previous_form=SIGMA_YX,
 )
@@ -152,7 +127,7 @@ sigma_yx.step(
         r"= \mathbb{E}_{Z_i > 0} \left[ \mathbb{E}_{Z | Z_i, Y=1} \left[ \frac{\text{erf}(gZ)}{\mathcal{Z}(g)} "
         r"\right] \right] \mathbb{P}(Y=1)."
     ),
-    claimed=Sampled(lambda p: _mixture_dim(sized(p)), latent_form, "E[1(Z_i>0) erf(gZ)/Z(g) | Y=1] P(Y=1)"),
+    claimed=Sampled(lambda p: 2 * sized(p).n + 1, latent_form, "E[1(Z_i>0) erf(gZ)/Z(g) | Y=1] P(Y=1)"),
 )
 
 # --------------------------------------------------------------------------- (69)-(70): inner expectation
@@ -332,10 +307,8 @@ claim(
 )
 
 
-def gates_overlap(p, eps):
+def gates_overlap(p, x, y):
     r""":math:`g_1 g_2 x x^\top` on sampled data (the two gates as defined in (2), (3))."""
-    p = sized(p)
-    x, _ = _mixture(p, eps, normalised=False)
     both = ((x[:, p.i] >= 0) & (-x[:, p.i] >= 0)).astype(float)
     return both[:, None, None] * x[:, :, None] * x[:, None, :]
 
@@ -347,7 +320,7 @@ claim(
     params=mixture_params,
     assumptions=DATA_002,
     claimed=lambda p: np.zeros((sized(p).n, sized(p).n)),
-    reference=Sampled(lambda p: _mixture_dim(sized(p)), gates_overlap, "E[g_1 g_2 x x^T]"),
+    reference=Sampled(data=ERF_MIXTURE, statistic=gates_overlap, description="E[g_1 g_2 x x^T]"),
     tolerances=Tolerances(scale=1.0),  # entries of E[x x^T] are O(1); resolution is judged against that
     remark="True almost surely: the gates overlap only on {x_i = 0}, a null set for NLGP data.",
 )
@@ -372,25 +345,24 @@ def _model_loss(p, x, y):
     return loss, w1
 
 
-def flow_reference(p, eps):
+def flow_reference(p, x, y):
     r"""Per-sample :math:`-\partial \ell / \partial W_1` of :math:`\ell = \frac12 (y - \hat y)^2`, by central differences."""
     p = sized(p)
-    x, y = _mixture(p, eps, normalised=False)
     loss, w1 = _model_loss(p, x, y)
     return -central_difference(loss, w1)
 
 
-def flow_claimed(p, eps, inner_half: float = 1.0):
-    r"""(4) with :math:`\Sigma^{yx}`, :math:`\Sigma^{xx}` as defined in (5), (6), per sample."""
+def flow_claimed(p, x, y, weight_factor: float = 1.0):
+    r"""(4) with :math:`\Sigma^{yx}`, :math:`\Sigma^{xx}` as defined in (5), (6), per sample; ``weight_factor``
+    multiplies the two W-terms (1 as written, 1/2 in the corrected form)."""
     p = sized(p)
-    x, y = _mixture(p, eps, normalised=False)
     w1, w2 = _weights(p)
     g1 = (x[:, p.i] >= 0).astype(float)
     g2 = (-x[:, p.i] >= 0).astype(float)
     syx = (g1 * y)[:, None] * x
     w1_sxx11 = (g1 * g1 * (x @ w1))[:, None] * x
     w2_sxx12 = (g1 * g2 * (x @ w2))[:, None] * x
-    return 0.5 * (syx - inner_half * w1_sxx11 - inner_half * w2_sxx12)
+    return 0.5 * (syx - weight_factor * w1_sxx11 - weight_factor * w2_sxx12)
 
 
 flow_params = {**mixture_params, "w_seed": st.integers(0, 2**16)}
@@ -406,14 +378,14 @@ claim(
         "loss L = 1/2 E[(y - yhat)^2] with yhat from (1); tau = 1; W_1, W_2 random rows",
         "Sigma^{yx}, Sigma^{xx} as defined in (5), (6), estimated on the same samples",
     ),
-    claimed=Sampled(lambda p: _mixture_dim(sized(p)), flow_claimed, "(4) with (5), (6) per sample"),
-    reference=Sampled(lambda p: _mixture_dim(sized(p)), flow_reference, "-dL/dW_1 by finite differences"),
+    claimed=Sampled(data=ERF_MIXTURE, statistic=flow_claimed, description="(4) with (5), (6) per sample"),
+    reference=Sampled(data=ERF_MIXTURE, statistic=flow_reference, description="-dL/dW_1 by finite differences"),
     corrected=Correction(
         latex=(
             r"\tau \frac{d}{dt} W_1 = \frac{1}{2} [\Sigma^{yx}(p_1) - \tfrac{1}{2} W_1 \Sigma^{xx}(p_1, p_1) "
             r"- \tfrac{1}{2} W_2 \Sigma^{xx}(p_1, p_2)]"
         ),
-        claimed=Sampled(lambda p: _mixture_dim(sized(p)), lambda p, eps: flow_claimed(p, eps, 0.5)),
+        claimed=Sampled(data=ERF_MIXTURE, statistic=lambda p, x, y: flow_claimed(p, x, y, 0.5)),
         remark="the prefactor 1/2 of (1) enters yhat as well as dyhat/dW_1, so the W-terms carry 1/4 overall",
     ),
     diagnose=lambda p, c, ref: (
@@ -441,10 +413,8 @@ def gated_class1(p, eps):
     return (x1[:, p.i] >= 0)[:, None] * x1
 
 
-def gated_yx(p, eps):
+def gated_yx(p, x, y):
     r""":math:`g_1(x)\,y\,x` on (x, y) from the balanced mixture."""
-    p = sized(p)
-    x, y = _mixture(p, eps, normalised=False)
     return (y * (x[:, p.i] >= 0))[:, None] * x
 
 
@@ -460,7 +430,7 @@ claim(
     params=mixture_params,
     assumptions=DATA_002 + ("Sigma^{yx}(p_1) = <g_1 y x^T>_{x,y} over the balanced mixture, as defined in (5)",),
     claimed=eq7,
-    reference=Sampled(lambda p: _mixture_dim(sized(p)), gated_yx, "E[g_1 y x] on the mixture"),
+    reference=Sampled(data=ERF_MIXTURE, statistic=gated_yx, description="E[g_1 y x] on the mixture"),
     note_flag=FLAG_002,
 )
 claim(

@@ -155,15 +155,6 @@ def hypercube(normals: np.ndarray, factor: np.ndarray) -> np.ndarray:
     return np.sign(gaussian(normals, factor))
 
 
-def two_class_blocks(normals: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Split a block of 2n normals per sample into the class-1 and class-0 parts.
-
-    Used for stratified sampling of the balanced mixture: E over (X, Y) of T is
-    (E[T(X_1, 1)] + E[T(X_0, 0)]) / 2 with both classes drawn for every sample.
-    """
-    return normals[:, :n], normals[:, n : 2 * n]
-
-
 def labelled_mixture(
     normals: np.ndarray, n: int, class1: np.ndarray, class0: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:

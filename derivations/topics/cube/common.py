@@ -31,8 +31,6 @@ from numerics.estimate import Estimate
 
 from derivations.api import Tolerances
 
-N001 = "001_d82c553c3bda8740.txt"
-N003 = "003_c2e974961b11df53.txt"
 
 lengths = st.floats(0.6, 5.0)
 gains = st.floats(0.1, 10.0)

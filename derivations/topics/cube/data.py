@@ -33,7 +33,8 @@ from numerics.estimate import Estimate
 from numerics.limits import extrapolate_to_zero
 
 from derivations.api import Tolerances, claim, definition, eq, quote
-from .common import N001, N003, approximately
+from .common import approximately
+from derivations.topics._notes import N001, N003
 
 rho = sp.Symbol("rho", real=True)
 

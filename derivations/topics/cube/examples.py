@@ -40,7 +40,6 @@ from .common import (
     DATA_CUBE,
     DATA_NLGP,
     LATENT,
-    N003,
     approximately,
     f_cube,
     gains,
@@ -53,6 +52,7 @@ from .common import (
     sign_covariance,
     unit,
 )
+from derivations.topics._notes import N003
 
 above_one = st.floats(1.0, 4.0, exclude_min=True)
 

@@ -23,7 +23,8 @@ import numpy as np
 from hypothesis import strategies as st
 
 from derivations.api import Correction, Sampled, Tolerances, claim, definition, eq, quote
-from .common import DATA_NLGP, N003, cube_points, dot, gains, indicator, lengths, nlgp_sample
+from .common import DATA_NLGP, cube_points, dot, gains, indicator, lengths, nlgp_sample
+from derivations.topics._notes import N003
 
 CUBE = (
     "every x in {-1, +1}^n is enumerated; arithmetic is exact (fractions), ties <w,x> = 0 are counted as on (>=)",

@@ -25,7 +25,8 @@ from numerics.models import orthants
 from numerics.estimate import Estimate
 
 from derivations.api import Chain, Correction, claim, definition, eq, quote
-from .common import DATA_CUBE, N003, approximately, cube_points, dot, f_cube, indicator, lengths
+from .common import DATA_CUBE, approximately, cube_points, dot, f_cube, indicator, lengths
+from derivations.topics._notes import N003
 
 small = st.integers(-3, 3)  # integer weights: ties <w,x> = 0 occur and are exact
 THETA = ("Theta = {x in {-1,+1}^n : <w,x> >= 0} as in (18) (ties in Theta), integer weights so that ties are exact",)

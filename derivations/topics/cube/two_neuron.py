@@ -38,7 +38,8 @@ from numerics.estimate import Estimate
 from numerics.quadrature import bivariate_gaussian_expectation
 
 from derivations.api import Correction, Sampled, claim, definition, eq, incomplete, quote
-from .common import N001, latent_sample
+from .common import latent_sample
+from derivations.topics._notes import N001
 
 TWO = {"n": st.integers(2, 5), "xi1": st.floats(0.6, 5.0), "w_seed": st.integers(0, 2**16)}
 DATA = (

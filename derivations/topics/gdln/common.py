@@ -21,8 +21,6 @@ from hypothesis import strategies as st
 
 from numerics.models import gdln as gd
 
-N000 = "000_40ddc33b2ed9f207.txt"
-N001 = "001_d82c553c3bda8740.txt"
 
 FAMILIES = ("halfspace", "bump", "exclusive", "redundant")
 SAMPLE_SIZE = 1024          # exact identities on an empirical distribution

@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 from numerics.models import gdln as gd
 
 from derivations.api import Chain, Correction, Tolerances, claim, eq, incomplete, quote
-from .common import DATA, LARGE_SAMPLE, MODEL, N000, N001, Network, base_params, initial_weights, network
+from .common import DATA, LARGE_SAMPLE, MODEL, Network, base_params, initial_weights, network
+from derivations.topics._notes import N000, N001
 from .model_31 import one_over_k_story
 from .ode_33 import TIME_FRACTIONS, matching_exponent, note_modes
 

@@ -28,7 +28,8 @@ from numerics.models import gdln as gd
 from numerics.gradients import central_difference
 
 from derivations.api import Correction, Sampled, Tolerances, claim, definition, eq, quote
-from .common import DATA, MODEL, N000, N001, Network, network, with_family
+from .common import DATA, MODEL, Network, network, with_family
+from derivations.topics._notes import N000, N001
 
 ALL_FAMILIES = ("halfspace", "bump", "exclusive", "redundant")
 flow_params = with_family(*ALL_FAMILIES)

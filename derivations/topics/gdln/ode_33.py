@@ -28,7 +28,8 @@ from hypothesis import strategies as st
 from numerics.models import gdln as gd
 
 from derivations.api import Chain, Correction, claim, eq, quote
-from .common import DATA, N000, N001, Network, initial_weights, network, with_family
+from .common import DATA, Network, initial_weights, network, with_family
+from derivations.topics._notes import N000, N001
 
 TIME_FRACTIONS = np.array([0.0, 0.5, 2.0, 8.0])  # evaluation times, in units of K tau
 

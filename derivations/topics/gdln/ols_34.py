@@ -26,8 +26,9 @@ from numerics.models import gdln as gd
 
 from derivations.api import Chain, Correction, Tolerances, claim, definition, eq, incomplete, quote
 from .common import (
-    DATA, LARGE_SAMPLE, MODEL, N000, N001, Network, gate_values, initial_weights, network, with_family,
+    DATA, LARGE_SAMPLE, MODEL, Network, gate_values, initial_weights, network, with_family,
 )
+from derivations.topics._notes import N000, N001
 from .model_31 import one_over_k_story
 
 INVERTIBLE = ("halfspace", "bump", "exclusive")

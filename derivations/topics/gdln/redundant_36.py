@@ -26,7 +26,8 @@ from numerics.models import gdln as gd
 from numerics.ode import integrate_flow
 
 from derivations.api import Chain, Correction, claim, eq, quote
-from .common import DATA, MODEL, N000, Network, base_params, initial_weights, network
+from .common import DATA, MODEL, Network, base_params, initial_weights, network
+from derivations.topics._notes import N000
 from .model_31 import one_over_k_story
 from .ode_33 import TIME_FRACTIONS
 

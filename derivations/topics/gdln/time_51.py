@@ -24,7 +24,8 @@ from hypothesis import strategies as st
 from numerics.models import gdln as gd
 
 from derivations.api import Chain, Correction, claim, definition, eq, incomplete, quote
-from .common import DATA, MODEL, N000, Network, base_params, network
+from .common import DATA, MODEL, Network, base_params, network
+from derivations.topics._notes import N000
 from .model_31 import one_over_k_story
 
 time_params = {**base_params, "t": st.floats(0.0, 2.0)}

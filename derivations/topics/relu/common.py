@@ -36,9 +36,6 @@ from numerics.gradients import central_difference
 
 from derivations.api import Point
 
-N000 = "000_40ddc33b2ed9f207.txt"
-N001 = "001_d82c553c3bda8740.txt"
-N003 = "003_c2e974961b11df53.txt"
 
 LABELS = "balanced classes, labels Y in {0, 1}: Y = 1 for class xi_1, Y = 0 for class xi_0 (xi_2 in note 001)"
 LOSS_HALF = "loss L = 1/2 E[(yhat - Y)^2] (note 001 (3) / note 000 (45)); tau = 1"

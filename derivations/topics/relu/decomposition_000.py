@@ -29,7 +29,7 @@ from numerics.estimate import Estimate
 from numerics.models.orthants import sign_law
 
 from derivations.api import Chain, claim, eq
-from .common import N000
+from derivations.topics._notes import N000
 
 CUBE = (
     "class Y = 1 only (Y X = X): X = sign(Z), Z ~ N(0, Sigma(xi_1)), plain distance -- non-Gaussian data with an "

@@ -29,7 +29,7 @@ from numerics.estimate import Estimate
 
 from derivations.api import Chain, Correction, Sampled, Tolerances, claim, definition, eq, quote
 from . import common as rc
-from .common import N003
+from derivations.topics._notes import N003
 from .gaussian import decomposition
 
 definition(

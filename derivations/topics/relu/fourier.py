@@ -23,7 +23,7 @@ from numerics.models import datamodels as dm
 from numerics.models import fourier as fo
 
 from derivations.api import Chain, Correction, claim, definition, eq, quote
-from .common import N000, N001
+from derivations.topics._notes import N000, N001
 
 definition(
     "relu.fourier.circulant",

@@ -30,7 +30,7 @@ from numerics.estimate import Estimate
 
 from derivations.api import Chain, Correction, Sampled, Tolerances, claim, definition, eq, incomplete, quote
 from . import common as rc
-from .common import N000, N001, N003
+from derivations.topics._notes import N000, N001, N003
 
 definition(
     "relu.model.readout",

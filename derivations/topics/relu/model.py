@@ -19,7 +19,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from derivations.api import claim, definition, eq, quote
-from .common import N000, N001
+from derivations.topics._notes import N000, N001
 
 definition(
     "relu.model.network",

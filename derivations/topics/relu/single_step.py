@@ -33,7 +33,7 @@ from numerics.models.relu_population import flow_limit
 
 from derivations.api import Chain, Correction, Sampled, Tolerances, claim, eq, quote
 from . import common as rc
-from .common import N000, N001
+from derivations.topics._notes import N000, N001
 from .gaussian import decomposition
 from .steady_states import exact_flow, exact_flow_fourier, task
 

@@ -43,7 +43,7 @@ from numerics.models.relu_population import GaussianTask, flow_limit, stationary
 
 from derivations.api import Chain, Correction, Point, Sampled, claim, eq, quote
 from . import common as rc
-from .common import N001, N003
+from derivations.topics._notes import N001, N003
 
 SQRT_2_PI = float(np.sqrt(2 / np.pi))
 GAUSS_RING = ("X | Y = c ~ N(0, Sigma(xi_c)), balanced labels 0/1, " + rc.RING, rc.LOSS_HALF, rc.FOURIER,

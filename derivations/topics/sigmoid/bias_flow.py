@@ -42,9 +42,8 @@ from numerics.estimate import Estimate
 from numerics.gradients import central_difference
 
 from derivations.api import Correction, Sampled, Tolerances, claim, definition, eq, incomplete, quote
+from derivations.topics._notes import N001, N004
 
-N001 = "001_d82c553c3bda8740.txt"
-N004 = "004_f0c29d586dfb37c9.txt"
 
 SQRT2, SQRTPI = np.sqrt(2.0), np.sqrt(np.pi)
 
@@ -211,7 +210,6 @@ def eq38_by_quadrature(activation_in_formula: str):
 
 
 # --------------------------------------------------------------------------- (42)-(43): the assembled flow
-_eq42_expr = None
 
 
 def eq42_expr() -> sp.Expr:

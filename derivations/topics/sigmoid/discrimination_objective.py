@@ -40,8 +40,8 @@ from numerics.models import ring, sampling
 from numerics.estimate import Estimate
 
 from derivations.api import Correction, Point, Sampled, Tolerances, claim, definition, eq, quote
+from derivations.topics._notes import N004
 
-N004 = "004_f0c29d586dfb37c9.txt"
 SQRT2 = np.sqrt(2.0)
 
 RING = "discrete version of the torus: the ring Z_n, ring distance, (w*x)(tau) = sum_s w(s) x(tau - s) mod n"

@@ -33,8 +33,8 @@ from numerics.models import sampling
 from numerics.gradients import central_difference
 
 from derivations.api import Correction, Sampled, Tolerances, claim, definition, eq, incomplete, quote
+from derivations.topics._notes import N004
 
-N004 = "004_f0c29d586dfb37c9.txt"
 SQRT2 = np.sqrt(2.0)
 N = 3
 

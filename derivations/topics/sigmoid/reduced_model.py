@@ -27,8 +27,8 @@ from numerics.models import ring, sampling
 from numerics.estimate import Estimate
 
 from derivations.api import Correction, Tolerances, claim, definition, eq, quote
+from derivations.topics._notes import N004
 
-N004 = "004_f0c29d586dfb37c9.txt"
 SQRT2 = np.sqrt(2.0)
 
 RING = "signals on the ring Z_n (the discretised torus, as the note does in practice); ring distance d(i,j) = min(|i-j|, n-|i-j|)"

@@ -10,7 +10,7 @@ import pytest
 from derivations.authoring import notes
 from derivations.engine import registry
 
-NOTES = Path(__file__).resolve().parents[2] / "shared" / "notes"
+NOTES = Path(__file__).resolve().parents[3] / "shared" / "notes"
 pytestmark = pytest.mark.skipif(not NOTES.is_dir(), reason="../shared/notes is not beside the repository")
 
 

@@ -29,7 +29,7 @@ from derivations.topics.sigmoid import bias_flow as flow
 from derivations.topics.sigmoid import initial_loss as init
 from derivations.topics.sigmoid import reduced_model as reduced
 
-NOTES = Path(__file__).resolve().parents[2] / "shared" / "notes"  # ../shared beside the repository
+NOTES = Path(__file__).resolve().parents[3] / "shared" / "notes"  # ../shared beside the repository
 SETTINGS = AuditSettings.for_mode("quick", workers=2)
 TEST = quote("test", "deliberately broken or correct variant, declared in tests/test_sigmoid.py")
 

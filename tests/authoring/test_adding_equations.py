@@ -19,7 +19,7 @@ from derivations.engine import registry, transcription
 from derivations.api import claim, eq
 from derivations.authoring.scaffold import render, write
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTES = ROOT.parent / "shared" / "notes"
 needs_notes = pytest.mark.skipif(not NOTES.is_dir(), reason="../shared/notes is not beside the repository")
 

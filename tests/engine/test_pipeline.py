@@ -217,6 +217,6 @@ def test_discovery_needs_only_the_runtime_dependencies() -> None:
         "print(len(r))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
-                          cwd=Path(__file__).resolve().parents[1])
+                          cwd=Path(__file__).resolve().parents[2])
     assert done.returncode == 0, done.stderr
     assert int(done.stdout.strip()) > 300

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import strategies as st
 
+from derivations.topics._notes import N001
 from derivations.api import Sampled, claim, quote
 from derivations.engine.audit import audit_claim
 from derivations.engine.settings import AuditSettings
@@ -23,7 +24,7 @@ from numerics.models import fourier as fo
 from numerics.models.relu_population import GaussianTask
 
 SETTINGS = AuditSettings.for_mode("quick")
-SOURCE = [quote(rc.N001, "test variant")]
+SOURCE = [quote(N001, "test variant")]
 
 
 def verdict(c) -> str:
