@@ -23,7 +23,9 @@ from functools import lru_cache
 import numpy as np
 from scipy.integrate import quad
 from scipy.special import erf
+
 from ..errors import NotPositiveSemidefinite  # noqa: F401 - raised here, importable from here
+from .ring import circulant_spectrum as circulant_eigenvalues  # noqa: F401 - one spectrum of a symmetric circulant
 
 DISTANCES = ("plain", "ring")
 
@@ -86,11 +88,6 @@ def latent_factor(n: int, xi: float, distance: str = "plain") -> np.ndarray:
 def gaussian(normals: np.ndarray, factor: np.ndarray) -> np.ndarray:
     """Z = eps L^T for a block of standard normals eps of shape (B, n)."""
     return normals @ factor.T
-
-
-def circulant_eigenvalues(first_column: np.ndarray) -> np.ndarray:
-    """Eigenvalues of the symmetric circulant matrix with this first column (real FFT)."""
-    return np.real(np.fft.fft(first_column))
 
 
 def gaussian_circulant(normals: np.ndarray, eigenvalues: np.ndarray) -> np.ndarray:

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .ring import convolution_matrix as circulant  # noqa: F401 - the one circulant: C[i, j] = c[(i - j) mod n]
+
 
 def dft_matrix(n: int) -> np.ndarray:
     r"""Unitary DFT matrix with columns :math:`v_j = (\omega^{jk})_k/\sqrt n`, :math:`\omega = e^{-2\pi i/n}`."""
@@ -58,14 +60,6 @@ def real_fourier_basis(n: int) -> np.ndarray:
         if first < 0:
             q[:, k] = -q[:, k]
     return q
-
-
-def circulant(first_column: np.ndarray) -> np.ndarray:
-    r""":math:`C_{ij} = c_{(i-j) \bmod n}`: the matrix of note 001 (32) with first column c."""
-    c = np.asarray(first_column)
-    n = c.shape[0]
-    idx = (np.arange(n)[:, None] - np.arange(n)[None, :]) % n
-    return c[idx]
 
 
 def cyclic_shift(n: int) -> np.ndarray:
