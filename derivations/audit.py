@@ -38,9 +38,9 @@ from numerics.ode import IntegrationError
 from numerics.quadrature import QuadratureError
 from numerics.search import Evaluation, point_key, search
 
-from .api import TODO, Claim, Point, Sampled, Side
+from .api import TODO, Claim, Point, Sampled, Side, _where
 from .settings import AuditSettings
-from .sides import describe, describe_format, evaluate_pair
+from .sides import describe, describe_format, evaluate_pair, nondeterministic
 
 NUMERICAL_FAILURES = (
     QuadratureError, IntegrationError, NotPositiveSemidefinite, FloatingPointError,
@@ -247,10 +247,17 @@ def check_sides(
     proved = proof is not None and proof.status == symbolic.PROVED
     method = _method_of(claim, evals, proved)
     evidence = _evidence(evals, settings, method or "exact", settings.dps, claim.tolerances.scale or 0.0)
+    if outcome.warnings:
+        evidence["database_warnings"] = outcome.warnings[:5]
     if proof is not None:
         evidence["proof"] = {"status": proof.status, "detail": proof.detail, "seconds": round(proof.seconds, 3)}
     if outcome.failing is not None:
         failing = outcome.failing
+        # a disagreement from hidden randomness in a side is no refutation (issue 17)
+        flaky = nondeterministic({"claimed": claimed, "reference": reference}, Point(failing.point),
+                                 ctx.derive(point_key(failing.point)).derive("determinism"))
+        if flaky:
+            return SideCheck("inconclusive", method, evidence, None, evals, failing, flaky)
         recheck_ctx = ctx.derive("recheck").derive(
             samples=settings.samples * settings.recheck_sample_factor, dps=settings.dps + settings.recheck_extra_dps
         )
@@ -471,10 +478,26 @@ def source_records(claim: Claim) -> list[dict]:
     return [{"note": s.note, "equation": s.equation, "quote": s.quote} for s in claim.sources]
 
 
-def audit_claim(claim: Claim, settings: AuditSettings, lookup: Callable[[str], Claim | None]) -> dict:
-    """The result record of one claim, in the JSON schema of DESIGN.md."""
-    start = time.perf_counter()
-    result: dict[str, Any] = {
+def describe_failure(exc: BaseException, claim: Claim | None = None) -> str:
+    """What went wrong in a claim's code, naming the side that raised and the author's file and line."""
+    if isinstance(exc, SystemExit):
+        via = getattr(exc, "derivcheck_via", "sys.exit")
+        return f"the claim's code called {via}({exc.code!r}); a claim must return a value, not end the process"
+    side = getattr(exc, "derivcheck_side", None)
+    author = claim.defined_at.rsplit(":", 1)[0] if claim is not None and claim.defined_at else None
+    frames = traceback.extract_tb(exc.__traceback__)
+    # the innermost frame in the file that declared the claim, else the innermost outside the engine
+    mine = [f for f in frames if author and f.filename == author] or [
+        f for f in frames if not any(part in f.filename for part in ("/derivations/", "/numerics/", "site-packages", "/lib/python"))
+    ]
+    where = f" (at {Path(mine[-1].filename).name}:{mine[-1].lineno})" if mine else ""
+    what = f"the {side} side" if side else "the claim's code"
+    return f"{what} raised {type(exc).__name__}: {exc}{where}"
+
+
+def base_record(claim: Claim) -> dict[str, Any]:
+    """A claim's result record before any check (verdict None): what the declaration says."""
+    return {
         "id": claim.id,
         "kind": claim.kind,
         "verdict": None,
@@ -500,6 +523,12 @@ def audit_claim(claim: Claim, settings: AuditSettings, lookup: Callable[[str], C
         "defined_at": claim.defined_at,
         "params": sorted(claim.params),
     }
+
+
+def audit_claim(claim: Claim, settings: AuditSettings, lookup: Callable[[str], Claim | None]) -> dict:
+    """The result record of one claim, in the JSON schema of DESIGN.md."""
+    start = time.perf_counter()
+    result = base_record(claim)
     try:
         if claim.problem:
             result["verdict"] = "error"
@@ -535,11 +564,10 @@ def audit_claim(claim: Claim, settings: AuditSettings, lookup: Callable[[str], C
                 follows, detail = _follows(claim, lookup(claim.after), settings)
                 result["follows"] = follows
                 result["evidence"]["follows"] = detail
-    except Exception as exc:  # noqa: BLE001 - the claim's own code failed; keep the traceback
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - the claim's own code failed; keep the traceback
         result["verdict"] = "error"
-        result["diagnosis"] = (
-            f"module {claim.module}, claim {claim.id!r}: the claim's code raised {type(exc).__name__}: {exc}"
-        )
-        result["traceback"] = traceback.format_exc(limit=8)
+        result["diagnosis"] = f"{_where(claim)}: {describe_failure(exc, claim)}"
+        # the innermost frames: where the author's code raised (a negative limit keeps the last ones)
+        result["traceback"] = traceback.format_exc(limit=-12)
     result["seconds"] = round(time.perf_counter() - start, 3)
     return result

@@ -97,7 +97,7 @@ def _import(name: str, failures: list[LoadFailure]) -> str | None:
 # The engine's own modules declare no claims; importing them would only pull in optional
 # dependencies (pytest for the plugin).  Every other module under derivations/ is searched.
 ENGINE_MODULES = frozenset({
-    "api", "audit", "cli", "coverage", "latex", "notes", "pytest_plugin", "registry", "runner",
+    "api", "audit", "cli", "coverage", "isolation", "latex", "notes", "pytest_plugin", "registry", "runner",
     "scaffold", "settings", "sides", "transcription",
 })
 

@@ -78,7 +78,7 @@ def _point_key(p: Point) -> str:
     return point_key(dict(p))
 
 
-def evaluate_side(side: Side, p: Point, ctx: Context) -> Estimate:
+def evaluate_side(side: Side, p: Point, ctx: Context, memo: bool = True) -> Estimate:
     """One side at one point (a sampled side is estimated on its own random numbers).
 
     Deterministic results (SymPy sides, and function sides that return no
@@ -93,7 +93,7 @@ def evaluate_side(side: Side, p: Point, ctx: Context) -> Estimate:
     if isinstance(side, (int, float)) and not isinstance(side, bool):
         return evaluate_sympy(sympy.Float(side, ctx.dps + 10) if isinstance(side, float) else sympy.Integer(side), p, ctx.dps)
     key = (id(side), _point_key(p), ctx.dps, ctx.samples, ctx.sampling)
-    hit = _MEMO.get(key)
+    hit = _MEMO.get(key) if memo else None
     if hit is not None and hit[0] is side:
         return hit[1]
     if isinstance(side, sympy.Basic):
@@ -104,9 +104,22 @@ def evaluate_side(side: Side, p: Point, ctx: Context) -> Estimate:
             out = coerce(side(p) if _arity(side) == 1 else side(p, ctx))
     else:
         raise TypeError(f"cannot evaluate a side of type {type(side).__name__}")
-    if not out.statistical and len(_MEMO) < _MEMO_LIMIT:
+    if memo and not out.statistical and len(_MEMO) < _MEMO_LIMIT:
         _MEMO[key] = (side, out)
     return out
+
+
+def _named(fn: Callable[..., Any], side: str, *args: Any) -> Any:
+    """Call ``fn``; an exception it raises is marked with the side it came from (for the diagnosis)."""
+    try:
+        return fn(*args)
+    except Exception as exc:
+        if getattr(exc, "derivcheck_side", None) is None:
+            try:
+                exc.derivcheck_side = side  # type: ignore[attr-defined]
+            except (AttributeError, TypeError):  # pragma: no cover - an exception type without attributes
+                pass
+        raise
 
 
 def evaluate_pair(claimed: Side, reference: Side, p: Point, ctx: Context) -> tuple[Estimate, Estimate, bool]:
@@ -120,21 +133,45 @@ def evaluate_pair(claimed: Side, reference: Side, p: Point, ctx: Context) -> tup
     if isinstance(claimed, Sampled) and isinstance(reference, Sampled):
         dim = claimed.dimension(p)
         if dim == reference.dimension(p):
-            (r, c), (d,) = ctx.expect_paired(
+            (r, c), (d,) = _named(ctx.expect_paired, "claimed or reference",
                 [lambda eps: reference.statistic(p, eps), lambda eps: claimed.statistic(p, eps)], dim
             )
             paired_c = Estimate(c.value, c.method, c.abs_error, d.std_error, c.samples, c.detail + " (paired with reference)", dof=d.dof)
             paired_r = Estimate(r.value, r.method, r.abs_error, np.zeros_like(np.asarray(r.std_error)), r.samples, r.detail, dof=r.dof)
             return paired_c, paired_r, True
     try:
-        c = evaluate_side(claimed, p, ctx.derive("claimed"))
+        c = _named(evaluate_side, "claimed", claimed, p, ctx.derive("claimed"))
     except ZeroDivisionError as exc:
+        if not isinstance(claimed, (sympy.Basic, int, float)):
+            raise  # a bug in the author's code, not a property of the note's formula
         # the note's formula is undefined here; the reference decides whether that matters
         c, undefined = None, exc
-    r = evaluate_side(reference, p, ctx.derive("reference"))
+    r = _named(evaluate_side, "reference", reference, p, ctx.derive("reference"))
     if c is None:
         c = Estimate(np.full(np.shape(r.value), np.nan), "exact", detail=f"claimed side undefined: division by zero ({undefined})")
     return c, r, False
+
+
+def nondeterministic(sides: dict[str, Side], p: Point, ctx: Context) -> str | None:
+    """Which function side gives two different values at one point (same settings), in words; or None.
+
+    A deterministic side (no standard error) is memoized and trusted to give the
+    same value again; a side with hidden randomness would otherwise look like a
+    reproducible disagreement.  Sampled and SymPy sides are deterministic by construction.
+    """
+    for name, side in sides.items():
+        if not callable(side) or isinstance(side, (Sampled, sympy.Basic)):
+            continue
+        sub = ctx.derive(name)
+        a = evaluate_side(side, p, sub, memo=False)
+        b = evaluate_side(side, p, sub, memo=False)
+        if a.statistical or b.statistical:
+            continue
+        va, vb = np.asarray(a.value), np.asarray(b.value)
+        if va.shape != vb.shape or not np.array_equal(va, vb, equal_nan=True):
+            return (f"the {name} side is not deterministic: two evaluations at {dict(p)} with the same settings "
+                    f"gave {va.tolist()} and {vb.tolist()} (a side without a standard error must return the same value)")
+    return None
 
 
 def describe_format(side: Side | None) -> str | None:

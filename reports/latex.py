@@ -23,7 +23,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import texbuild
+from . import safeio, texbuild
 from .figures import Figure, figure_for
 from .model import Shape, finding, note_short, shape, source_label
 from .summary import resolution_text
@@ -520,6 +520,7 @@ def render(document: dict, folder: str | Path, *, pdf: bool = True, figures: boo
     start = time.perf_counter()
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    safeio.mark_report_folder(folder)  # what is in it from now on, derivcheck wrote (see reports.safeio)
     for sub in ("snippets", "figures", "_vet"):
         shutil.rmtree(folder / sub, ignore_errors=True)
     for old in ("report.pdf", "report.aux", "report.toc", "report.out", "report.log"):
@@ -563,6 +564,7 @@ def render(document: dict, folder: str | Path, *, pdf: bool = True, figures: boo
     verbatim = [s for s in pieces.snippets if s.reason is not None]
     seconds = time.perf_counter() - start
     if not run.ok:
+        (folder / "report.pdf").unlink(missing_ok=True)  # a half-written PDF must not pass for the report
         return Report(tex, None, f"wrote {tex}; pdflatex failed: {run.first_error()} (see {folder / 'report.log'})",
                       verbatim, seconds=seconds, ok=False)
     m = re.search(r"Output written on report\.pdf \((\d+) pages?", run.log)
