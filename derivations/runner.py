@@ -258,7 +258,9 @@ class _Stop:
 
     def __exit__(self, *exc: object) -> None:
         for sig, old in self._old.items():
-            signal.signal(sig, old)
+            # after an interrupt the caller is writing the partial result and ending: further presses
+            # must not break that with a KeyboardInterrupt
+            signal.signal(sig, old if self.reason is None else signal.SIG_IGN)
 
 
 def run(
@@ -334,6 +336,8 @@ def run(
                     for fut in vanished:
                         fut.cancel()
                     for fut in list(done) + list(vanished):
+                        if stop.reason is not None:  # workers killed by a second interrupt: not the claims' fault
+                            break
                         task = pending.pop(fut)
                         i = harvest(task)
                         if i == len(task.ids):

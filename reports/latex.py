@@ -501,7 +501,7 @@ def _write_tex(env: jinja2.Environment, document: dict, sh: Shape, views: list[E
     return path
 
 
-def _build_pdf(folder: Path, timeout: float) -> tuple[texbuild.Run, int]:
+def _build_pdf(folder: Path, timeout: float | None) -> tuple[texbuild.Run, int]:
     passes = 0
     run = None
     for passes in range(1, 5):
@@ -514,8 +514,24 @@ def _build_pdf(folder: Path, timeout: float) -> tuple[texbuild.Run, int]:
     return run, passes
 
 
+def _entry_at(tex: Path, line: int | None, views: list[EntryView]) -> str:
+    """' (in entry ID)' for the entry whose section holds ``line`` of ``tex``, or ''."""
+    if line is None:
+        return ""
+    try:
+        lines = tex.read_text().splitlines()[:line]
+    except OSError:
+        return ""
+    by_label = {v.label: v.id for v in views}
+    for text in reversed(lines):
+        m = re.search(r"\\label\{(entry-\d+)\}", text)
+        if m and m.group(1) in by_label:
+            return f" (in the entry of {by_label[m.group(1)]})"
+    return ""
+
+
 def render(document: dict, folder: str | Path, *, pdf: bool = True, figures: bool = True,
-           timeout: float = 120.0) -> Report:
+           timeout: float | None = None) -> Report:
     """Write ``folder/report.tex`` and, where pdflatex exists and ``pdf``, ``folder/report.pdf``."""
     start = time.perf_counter()
     folder = Path(folder)
@@ -554,7 +570,7 @@ def render(document: dict, folder: str | Path, *, pdf: bool = True, figures: boo
     run, passes = _build_pdf(folder, timeout)
     safe_note = ""
     if not run.ok:  # never expected after vetting; fall back to every snippet verbatim
-        first = run.first_error()
+        first = run.first_error() + _entry_at(tex, texbuild.error_line(run.log, "report"), views)
         for s in pieces.snippets:
             if s.reason is None:
                 s.reason = "shown verbatim because the report did not build with it typeset"
@@ -565,7 +581,8 @@ def render(document: dict, folder: str | Path, *, pdf: bool = True, figures: boo
     seconds = time.perf_counter() - start
     if not run.ok:
         (folder / "report.pdf").unlink(missing_ok=True)  # a half-written PDF must not pass for the report
-        return Report(tex, None, f"wrote {tex}; pdflatex failed: {run.first_error()} (see {folder / 'report.log'})",
+        where = _entry_at(tex, texbuild.error_line(run.log, "report"), views)
+        return Report(tex, None, f"wrote {tex}; pdflatex failed: {run.first_error()}{where} (see {folder / 'report.log'})",
                       verbatim, seconds=seconds, ok=False)
     m = re.search(r"Output written on report\.pdf \((\d+) pages?", run.log)
     pages = int(m.group(1)) if m else None

@@ -163,7 +163,8 @@ def _interrupted_run(tmp_path: Path, signals: list[int], group: bool) -> tuple[i
     pidfile = tmp_path / "worker.pid"
     mod = module(tmp_path, GOOD + f"""
         def sleeps(p):
-            open({str(pidfile)!r}, "w").write(str(os.getpid()))
+            with open({str(pidfile)!r}, "w") as f:
+                f.write(str(os.getpid()))
             time.sleep(1000)
         claim("t.sleep", sources=[eq("n.txt", 3)], latex="x", params=P, claimed=x, reference=sleeps)
     """)
