@@ -271,47 +271,156 @@ def _side_problem(side: Any, name: str, params: Mapping[str, Any]) -> str | None
     return f"field {name!r}: expected a SymPy expression, a function or Sampled, got {type(side).__name__}"
 
 
-def _validate(c: Claim) -> str | None:
-    where = f"module {c.module}, claim {c.id!r}"
+class _Invalid(tuple):
+    """A field value that is not a sequence where one is expected; ``raw`` is what the author wrote."""
+
+    raw: Any = None
+
+
+def _seq(value: Any) -> tuple:
+    """A list/tuple field as a tuple; a string, a number or another non-sequence is kept for the validation."""
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        bad = _Invalid(())
+        bad.raw = value
+        return bad
+    try:
+        return tuple(value)
+    except Exception:  # noqa: BLE001 - an iterable that fails is reported, not raised
+        bad = _Invalid(())
+        bad.raw = value
+        return bad
+
+
+def _where(c: Claim) -> str:
+    """``file.py:line, claim 'id'`` -- the file's name, never the machine's absolute path."""
+    place = c.defined_at
+    if place and ":" in place:
+        path, line = place.rsplit(":", 1)
+        place = f"{path.replace(chr(92), '/').rsplit('/', 1)[-1]}:{line}"
+    return f"{place or c.module}, claim {c.id!r}"
+
+
+def _optional_str(value: Any) -> bool:
+    return value is None or isinstance(value, str)
+
+
+def _tolerance_problem(t: Any) -> str | None:
+    import math
+
+    if not isinstance(t, Tolerances):
+        return f"field 'tolerances' must be Tolerances(...), got {type(t).__name__}"
+    for name in ("rtol", "atol", "max_resolution", "scale"):
+        v = getattr(t, name)
+        if v is None:
+            continue
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0 \
+                or (name == "max_resolution" and v == 0):
+            return f"field 'tolerances': {name} must be a finite number >= 0{' (> 0)' if name == 'max_resolution' else ''}, got {v!r}"
+    return None
+
+
+def _field_problem(c: Claim) -> str | None:
+    """The first malformed field of a declaration (types and values), before anything uses it."""
     if not isinstance(c.id, str) or not c.id or any(ch.isspace() for ch in c.id):
-        return f"{where}: field 'id' must be a non-empty string without spaces"
+        return f"field 'id' must be a non-empty string without spaces, got {c.id!r}"
     if c.kind not in KINDS:
-        return f"{where}: field 'kind' must be one of {KINDS}, got {c.kind!r}"
+        return f"field 'kind' must be one of {KINDS}, got {c.kind!r}"
+    if isinstance(c.sources, _Invalid):
+        return (f"field 'sources' must be a list of eq(NOTE, LABEL) or quote(NOTE, TEXT), "
+                f"got {type(c.sources.raw).__name__} {c.sources.raw!r}")
     if not c.sources:
-        return f"{where}: field 'sources' is empty; give at least one eq(NOTE, LABEL) or quote(NOTE, TEXT)"
+        return "field 'sources' is empty; give at least one eq(NOTE, LABEL) or quote(NOTE, TEXT)"
     for s in c.sources:
         if not isinstance(s, Source) or not (s.equation or s.quote):
-            return f"{where}: field 'sources' has {s!r}; use eq(NOTE, LABEL) or quote(NOTE, TEXT)"
+            return f"field 'sources' has {s!r}; use eq(NOTE, LABEL) or quote(NOTE, TEXT)"
+        if not isinstance(s.note, str) or not s.note:
+            return f"field 'sources': the note must be a file name (a string), got {s.note!r}"
+        if not _optional_str(s.equation) or not _optional_str(s.quote):
+            return f"field 'sources': equation label and quote must be strings, got {s!r}"
     if not isinstance(c.latex, str) or not c.latex.strip():
-        return f"{where}: field 'latex' must hold the equation as the note writes it"
+        return "field 'latex' must hold the equation as the note writes it (a non-empty string)"
+    if not _optional_str(c.note_flag):
+        return f"field 'note_flag' must be a string or None, got {type(c.note_flag).__name__} {c.note_flag!r}"
+    if isinstance(c.assumptions, _Invalid) or any(not isinstance(a, str) for a in c.assumptions):
+        raw = c.assumptions.raw if isinstance(c.assumptions, _Invalid) else c.assumptions
+        return f"field 'assumptions' must be a list of strings, got {raw!r}"
     if not isinstance(c.params, Mapping) or any(not isinstance(v, st.SearchStrategy) for v in c.params.values()):
-        return f"{where}: field 'params' must map names to Hypothesis strategies"
+        return "field 'params' must map names to Hypothesis strategies"
+    if any(not isinstance(k, str) or not k.isidentifier() for k in c.params):
+        return f"field 'params': names must be identifiers, got {sorted(map(repr, c.params))}"
+    for name in ("method", "chain", "after", "remark"):
+        if not _optional_str(getattr(c, name)):
+            return f"field {name!r} must be a string, got {getattr(c, name)!r}"
+    msg = _tolerance_problem(c.tolerances)
+    if msg:
+        return msg
+    if c.corrected is not None and (not isinstance(c.corrected, Correction) or not isinstance(c.corrected.latex, str)):
+        return "field 'corrected' must be Correction(latex=..., claimed=...)"
+    if c.diagnose is not None and not callable(c.diagnose):
+        return f"field 'diagnose' must be a function, got {type(c.diagnose).__name__}"
+    if not isinstance(c.latex_symbols, Mapping):
+        return "field 'latex_symbols' must map names to parameters or SymPy expressions"
     if c.kind == "claim":
         if c.claimed is None:
-            return f"{where}: field 'claimed' is missing (a claim needs the note's right-hand side)"
+            return "field 'claimed' is missing (a claim needs the note's right-hand side)"
         if c.reference is None:
-            return f"{where}: field 'reference' is missing (reference not written)"
+            return "field 'reference' is missing (reference not written)"
     for name in ("claimed", "reference", "previous_form"):
         msg = _side_problem(getattr(c, name), name, c.params)
         if msg:
-            return f"{where}: {msg}"
+            return msg
     if c.corrected is not None:
         msg = _side_problem(c.corrected.claimed, "corrected.claimed", c.params)
         if msg:
-            return f"{where}: {msg}"
+            return msg
     return None
+
+
+def _validate(c: Claim) -> str | None:
+    try:
+        msg = _field_problem(c)
+    except Exception as exc:  # noqa: BLE001 - a field so odd that checking it raised
+        msg = f"a field could not be checked: {type(exc).__name__}: {exc}"
+    return f"{_where(c)}: {msg}" if msg else None
+
+
+def _sanitized(c: Claim, problem: str) -> Claim:
+    """A claim with a problem, made safe for records and reports: every field of its declared type."""
+    sources = tuple(
+        s for s in (() if isinstance(c.sources, _Invalid) else c.sources)
+        if isinstance(s, Source) and isinstance(s.note, str) and s.note
+        and _optional_str(s.equation) and _optional_str(s.quote) and (s.equation or s.quote)
+    ) or (Source(note=str(c.module), quote="(no valid source declared)"),)
+
+    def text(v: Any) -> str:
+        return v if isinstance(v, str) else ""
+
+    def side(v: Any, name: str) -> Any:
+        return v if v is None or _side_problem(v, name, {}) is None or isinstance(v, sympy.Basic) else None
+
+    params = c.params if isinstance(c.params, Mapping) and all(isinstance(k, str) for k in c.params) else {}
+    return Claim(
+        id=c.id if isinstance(c.id, str) and c.id else repr(c.id), sources=sources, latex=text(c.latex),
+        kind=c.kind if c.kind in KINDS else "claim",
+        note_flag=c.note_flag if isinstance(c.note_flag, str) else None,
+        assumptions=tuple(a for a in c.assumptions if isinstance(a, str)) if not isinstance(c.assumptions, _Invalid) else (),
+        params=params, claimed=side(c.claimed, "claimed"), reference=side(c.reference, "reference"),
+        method=c.method if isinstance(c.method, str) else None,
+        chain=c.chain if isinstance(c.chain, str) else None, after=c.after if isinstance(c.after, str) else None,
+        remark=text(c.remark), defined_at=c.defined_at, module=c.module, problem=problem,
+    )
 
 
 def _register(c: Claim) -> Claim:
     problem = _validate(c)
     if problem:
-        c = Claim(**{**c.__dict__, "problem": problem})
+        c = _sanitized(c, problem)
     _DECLARED.setdefault(c.module, []).append(c)
     return c
 
 
 def _as_sources(sources: Iterable[Source] | Source) -> tuple[Source, ...]:
-    return (sources,) if isinstance(sources, Source) else tuple(sources)
+    return (sources,) if isinstance(sources, Source) else _seq(sources)
 
 
 def claim(
@@ -344,10 +453,10 @@ def claim(
     return _register(
         Claim(
             id=id, sources=_as_sources(sources), latex=latex, kind="claim", note_flag=note_flag,
-            assumptions=tuple(assumptions), params=dict(params or {}), claimed=claimed, reference=reference,
+            assumptions=_seq(assumptions), params=params if isinstance(params, Mapping) else (params or {}), claimed=claimed, reference=reference,
             method=method, chain=chain, after=after, previous_form=previous_form, corrected=corrected,
             tolerances=tolerances or Tolerances(), diagnose=diagnose, remark=remark, defined_at=where, module=module,
-            latex_symbols=dict(latex_symbols or {}),
+            latex_symbols=latex_symbols if isinstance(latex_symbols, Mapping) else (latex_symbols or {}),
         )
     )
 
@@ -360,7 +469,7 @@ def definition(
     module, where = _caller()
     return _register(
         Claim(id=id, sources=_as_sources(sources), latex=latex, kind="definition", remark=remark,
-              assumptions=tuple(assumptions), note_flag=note_flag, defined_at=where, module=module)
+              assumptions=_seq(assumptions), note_flag=note_flag, defined_at=where, module=module)
     )
 
 
@@ -372,7 +481,7 @@ def incomplete(
     module, where = _caller()
     return _register(
         Claim(id=id, sources=_as_sources(sources), latex=latex, kind="incomplete", remark=remark,
-              note_flag=note_flag, assumptions=tuple(assumptions), defined_at=where, module=module)
+              note_flag=note_flag, assumptions=_seq(assumptions), defined_at=where, module=module)
     )
 
 

@@ -53,8 +53,56 @@ def _console() -> Console:
     return Console() if sys.stdout.isatty() else Console(width=160)
 
 
+# ---- issue 17: misuse is refused before any work; outputs never destroy an input ----
+def _audit_misuse(args: argparse.Namespace) -> str | None:
+    """Why these audit arguments cannot work (checked before any claim is loaded), or None."""
+    from reports.safeio import OutputError, check_output_file, check_report_folder
+
+    for name in ("samples", "workers"):
+        value = getattr(args, name)
+        if value is not None and value < 1:
+            return f"--{name} must be a positive integer, got {value}"
+    if args.deadline is not None and not args.deadline > 0:
+        return f"--deadline must be a positive number of seconds, got {args.deadline:g}"
+    try:
+        if args.json:
+            check_output_file(args.json, kind="results", what="--json", inputs=args.module or [])
+        if args.report:
+            check_report_folder(args.report, "--report")
+    except OutputError as exc:
+        return str(exc)
+    return None
+
+
+def _cap_workers(args: argparse.Namespace, console: Console) -> None:
+    import os
+
+    cores = os.cpu_count() or 1
+    if args.workers is not None and args.workers > cores:
+        console.print(f"[yellow]--workers {args.workers} is more than the {cores} cores here; using {cores}[/]")
+        args.workers = cores
+
+
+def _write_results(path: str, document: dict) -> str | None:
+    """Write the result file atomically; the error message, or None."""
+    from reports.safeio import atomic_write_text
+
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(path, json.dumps(document, indent=1))
+    except OSError as exc:
+        return f"could not write {path}: {exc.strerror or exc} (an existing file there is unchanged)"
+    return None
+# ---- end issue 17 ----
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
     console = _console()
+    problem = _audit_misuse(args)
+    if problem:
+        print(f"derivcheck audit: {problem}", file=sys.stderr)
+        return 2
+    _cap_workers(args, console)
     reg = _registry(args)
     claims = reg.select(args.select)
     if not claims and not reg.failures:
@@ -63,6 +111,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     settings = AuditSettings.for_mode(
         args.mode, seed=args.seed, workers=args.workers, samples=args.samples,
         sampling="qmc" if args.qmc else None, database=None if args.no_database else args.database,
+        deadline=args.deadline,
     )
     with Progress(
         TextColumn("[bold]auditing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -74,16 +123,20 @@ def cmd_audit(args: argparse.Namespace) -> int:
             progress.update(task, advance=1, description=f"{result['id']}: {result['verdict']}")
 
         document = run(reg, claims, settings, on_result=tick)
-    if args.json:
-        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_text(json.dumps(document, indent=1))
+    write_error = _write_results(args.json, document) if args.json else None
     if not args.quiet:
         from reports.terminal import print_summary
 
         print_summary(document, console)
-        if args.json:
+        if args.json and not write_error:
             console.print(f"results written to {args.json}")
     status = exit_status(document)
+    if document.get("complete") is False:
+        print(f"derivcheck audit: interrupted ({document.get('interrupted')}); the result holds the claims "
+              "finished so far, the rest marked not audited", file=sys.stderr)
+    if write_error:
+        print(f"derivcheck audit: {write_error}", file=sys.stderr)
+        status = 2
     if args.report:
         # the renderer sees exactly what the result file holds
         if _render_latex(json.loads(json.dumps(document)), Path(args.report), pdf=True) != 0:
@@ -126,14 +179,22 @@ def cmd_report(args: argparse.Namespace) -> int:
         return 2
     if args.format == "md":
         from reports.markdown import render
+        from reports.safeio import OutputError, atomic_write_text, check_output_file
 
-        text = render(document)
-        if args.out:
+        out = None
+        if args.out:  # issue 17: never overwrite the results or a file of another kind
             out = Path(args.out)
             if out.is_dir() or not out.suffix:  # a folder: DIR/report.md
-                out.mkdir(parents=True, exist_ok=True)
                 out = out / "report.md"
-            out.write_text(text)
+            try:
+                check_output_file(out, kind="markdown", what="--out", inputs=[args.results], suffixes=(".md", ".markdown"))
+            except OutputError as exc:
+                print(f"derivcheck report: {exc}", file=sys.stderr)
+                return 2
+        text = render(document)
+        if out is not None:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_text(out, text)
         else:
             sys.stdout.write(text)
         return 0
@@ -143,6 +204,13 @@ def cmd_report(args: argparse.Namespace) -> int:
         print_summary(document)
         return 0
     folder = Path(args.out) if args.out else Path(args.results).resolve().parent / "report"
+    from reports.safeio import OutputError, check_report_folder
+
+    try:  # issue 17: a folder holding files derivcheck did not write is refused, never cleared
+        check_report_folder(folder, "--out")
+    except OutputError as exc:
+        print(f"derivcheck report: {exc}", file=sys.stderr)
+        return 2
     return _render_latex(document, folder, pdf=not args.no_pdf)
 
 
@@ -229,6 +297,9 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--no-database", action="store_true", help="do not read or write the example database")
     a.add_argument("--quiet", action="store_true", help="no progress bar or table")
     a.add_argument("--report", metavar="DIR", help="also render the LaTeX/PDF report into DIR (report.tex, report.pdf)")
+    a.add_argument("--deadline", type=float, default=None, metavar="SECONDS",
+                   help="per-claim time limit (a chain of n lines gets n times this); the claim is then inconclusive "
+                   "(default 60 in quick mode, 600 in thorough mode)")
     a.set_defaults(func=cmd_audit)
 
     ls = sub.add_parser("list", help="list the registered claims and their sources")
@@ -266,7 +337,11 @@ def main(argv: list[str] | None = None) -> int:
         args = ap.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors already
         return int(exc.code or 0)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:  # outside the audit's own handling (loading modules, rendering)
+        print("derivcheck: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -47,6 +47,7 @@ class SearchOutcome:
     failing: Evaluation | None = None
     budget_exhausted: bool = False
     problem: str | None = None
+    warnings: list[str] = field(default_factory=list)  # stored examples that were ignored, and why
 
 
 def point_key(point: Mapping[str, Any]) -> str:
@@ -74,6 +75,30 @@ def _encode(value: Any) -> Any:
     return value
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a stored parameter value")
+
+
+def _plain(value: Any) -> bool:
+    """A value the database can have written: a finite number, a bool, or a list/array of them."""
+    if isinstance(value, dict) and "__ndarray__" in value:
+        return _plain(value["__ndarray__"]) and isinstance(value.get("dtype"), str)
+    if isinstance(value, list):
+        return all(_plain(v) for v in value)
+    if isinstance(value, bool) or isinstance(value, int):
+        return True
+    return isinstance(value, float) and np.isfinite(value)
+
+
+def space_key(strategies: Mapping[str, st.SearchStrategy]) -> str:
+    """A digest of what defines the parameter space (names and strategies), for the database key:
+    a stored counterexample is replayed only in the space it was found in."""
+    import re
+
+    text = repr(sorted((k, re.sub(r" at 0x[0-9a-f]+", "", repr(v))) for k, v in strategies.items()))
+    return hashlib.sha1(text.encode()).hexdigest()[:12]
+
+
 def _decode(value: Any) -> Any:
     if isinstance(value, dict) and "__ndarray__" in value:
         return np.asarray(value["__ndarray__"], dtype=value["dtype"])
@@ -92,12 +117,34 @@ class ExampleDatabase:
         safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in key)[:80]
         return self.folder / f"{safe}-{hashlib.sha1(key.encode()).hexdigest()[:8]}.json"
 
-    def load(self, key: str) -> list[dict]:
+    def load(self, key: str, warnings: list[str] | None = None) -> list[dict]:
+        """The stored points under ``key``; unreadable entries are skipped (and said in ``warnings``)."""
+        warnings = warnings if warnings is not None else []
+        file = self._file(key)
         try:
-            points = json.loads(self._file(key).read_text())
-        except (OSError, ValueError):
+            text = file.read_text()
+        except FileNotFoundError:
             return []
-        return [{k: _decode(v) for k, v in p.items()} for p in points if isinstance(p, dict)]
+        except (OSError, UnicodeDecodeError) as exc:
+            warnings.append(f"example database: {file.name} unreadable ({exc}); ignored")
+            return []
+        try:
+            points = json.loads(text, parse_constant=_no_constant)
+        except ValueError as exc:
+            warnings.append(f"example database: {file.name} is not valid JSON ({exc}); ignored")
+            return []
+        if not isinstance(points, list):
+            warnings.append(f"example database: {file.name} does not hold a list of points; ignored")
+            return []
+        out = []
+        for p in points:
+            try:
+                if not isinstance(p, dict) or not all(_plain(v) for v in p.values()):
+                    raise ValueError(f"not a point of numbers: {p!r}"[:120])
+                out.append({k: _decode(v) for k, v in p.items()})
+            except (ValueError, TypeError, KeyError) as exc:
+                warnings.append(f"example database: an entry of {file.name} ignored ({exc})")
+        return out
 
     def save(self, key: str, point: Mapping[str, Any]) -> None:
         encoded = {k: _encode(v) for k, v in point.items()}
@@ -134,11 +181,17 @@ def search(
     cache: dict[str, Evaluation] = {}
     limit = max_examples + shrink_budget
     store = ExampleDatabase(database) if database else None
+    key = f"{key}:{space_key(strategies)}"  # the space is part of the key: a narrowed range starts afresh
     if store is not None:
-        for point in store.load(key):
+        # a stored point is a hint: replayed first, but one that cannot be evaluated is dropped
+        for point in store.load(key, outcome.warnings):
             if set(point) != set(strategies):
                 continue  # the parameter space changed since it was stored
-            result = evaluate(dict(point))
+            try:
+                result = evaluate(dict(point))
+            except Exception as exc:  # noqa: BLE001 - a corrupt entry is not the claim's error
+                outcome.warnings.append(f"example database: stored point {point} ignored ({type(exc).__name__}: {exc})"[:300])
+                continue
             cache[point_key(point)] = result
             outcome.evaluations.append(result)
             if result.status == DISAGREE:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import texbuild
+from . import safeio, texbuild
 from .figures import Figure, figure_for
 from .load import schema
 from .model import Shape, finding, note_short, shape, source_label
@@ -502,7 +502,7 @@ def _write_tex(env: jinja2.Environment, document: dict, sh: Shape, views: list[E
     return path
 
 
-def _build_pdf(folder: Path, timeout: float) -> tuple[texbuild.Run, int]:
+def _build_pdf(folder: Path, timeout: float | None) -> tuple[texbuild.Run, int]:
     passes = 0
     run = None
     for passes in range(1, 5):
@@ -515,12 +515,29 @@ def _build_pdf(folder: Path, timeout: float) -> tuple[texbuild.Run, int]:
     return run, passes
 
 
+def _entry_at(tex: Path, line: int | None, views: list[EntryView]) -> str:
+    """' (in entry ID)' for the entry whose section holds ``line`` of ``tex``, or ''."""
+    if line is None:
+        return ""
+    try:
+        lines = tex.read_text().splitlines()[:line]
+    except OSError:
+        return ""
+    by_label = {v.label: v.id for v in views}
+    for text in reversed(lines):
+        m = re.search(r"\\label\{(entry-\d+)\}", text)
+        if m and m.group(1) in by_label:
+            return f" (in the entry of {by_label[m.group(1)]})"
+    return ""
+
+
 def render(document: dict, folder: str | Path, *, pdf: bool = True, figures: bool = True,
-           timeout: float = 120.0) -> Report:
+           timeout: float | None = None) -> Report:
     """Write ``folder/report.tex`` and, where pdflatex exists and ``pdf``, ``folder/report.pdf``."""
     start = time.perf_counter()
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    safeio.mark_report_folder(folder)  # what is in it from now on, derivcheck wrote (see reports.safeio)
     for sub in ("snippets", "figures", "_vet"):
         shutil.rmtree(folder / sub, ignore_errors=True)
     for old in ("report.pdf", "report.aux", "report.toc", "report.out", "report.log"):
@@ -554,7 +571,7 @@ def render(document: dict, folder: str | Path, *, pdf: bool = True, figures: boo
     run, passes = _build_pdf(folder, timeout)
     safe_note = ""
     if not run.ok:  # never expected after vetting; fall back to every snippet verbatim
-        first = run.first_error()
+        first = run.first_error() + _entry_at(tex, texbuild.error_line(run.log, "report"), views)
         for s in pieces.snippets:
             if s.reason is None:
                 s.reason = "shown verbatim because the report did not build with it typeset"
@@ -564,7 +581,9 @@ def render(document: dict, folder: str | Path, *, pdf: bool = True, figures: boo
     verbatim = [s for s in pieces.snippets if s.reason is not None]
     seconds = time.perf_counter() - start
     if not run.ok:
-        return Report(tex, None, f"wrote {tex}; pdflatex failed: {run.first_error()} (see {folder / 'report.log'})",
+        (folder / "report.pdf").unlink(missing_ok=True)  # a half-written PDF must not pass for the report
+        where = _entry_at(tex, texbuild.error_line(run.log, "report"), views)
+        return Report(tex, None, f"wrote {tex}; pdflatex failed: {run.first_error()}{where} (see {folder / 'report.log'})",
                       verbatim, seconds=seconds, ok=False)
     m = re.search(r"Output written on report\.pdf \((\d+) pages?", run.log)
     pages = int(m.group(1)) if m else None

@@ -73,11 +73,30 @@ class Run:
         return "pdflatex failed (see the log)"
 
 
-def run_pdflatex(folder: Path, name: str, timeout: float = 60.0) -> Run:
+def pass_timeout(tex_bytes: int, base: float = 120.0) -> float:
+    """Seconds allowed for one pdflatex pass over a document of ``tex_bytes``.
+
+    Measured: a 1,295-page report (about 3 MB of LaTeX) takes 28 s per pass on
+    one core; the limit leaves room for a machine five times slower and grows
+    with the document (a fixed limit failed large reports).
+    """
+    return base + 5.0 * 28.0 * tex_bytes / 3e6
+
+
+def error_line(log: str, name: str) -> int | None:
+    """The line of ``name.tex`` the first error points at (pdflatex -file-line-error), or None."""
+    m = re.search(rf"(?m)^(?:\./)?{re.escape(name)}\.tex:(\d+): ", log)
+    return int(m.group(1)) if m else None
+
+
+def run_pdflatex(folder: Path, name: str, timeout: float | None = None) -> Run:
     """One pdflatex pass over ``folder/name.tex`` in the sandbox."""
     exe = pdflatex()
     if exe is None:
         raise FileNotFoundError("pdflatex")
+    if timeout is None:
+        tex = folder / f"{name}.tex"
+        timeout = pass_timeout(tex.stat().st_size if tex.exists() else 0)
     cmd = [exe, "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
            f"{name}.tex"]
     start = time.perf_counter()
@@ -116,7 +135,7 @@ def vet(
     snippets: Sequence[tuple[int, str]],
     make_document: Callable[[Sequence[tuple[int, str]]], str],
     folder: Path,
-    timeout: float = 20.0,
+    timeout: float | None = None,
 ) -> Vetting:
     """Compile-test snippets; ``make_document`` writes the test document for a subset.
 
@@ -130,7 +149,9 @@ def vet(
         (folder / "vet.tex").write_text(make_document(subset))
         for aux in ("vet.log", "vet.aux"):
             (folder / aux).unlink(missing_ok=True)
-        r = run_pdflatex(folder, "vet", timeout=timeout)
+        # the test document grows with the snippets: so does its limit (20 s for a small one)
+        r = run_pdflatex(folder, "vet", timeout=timeout if timeout is not None
+                         else pass_timeout((folder / "vet.tex").stat().st_size, base=20.0))
         result.runs += 1
         result.seconds += r.seconds
         if r.ok and f"{MARK}:done" not in r.log:  # ended early without an error (\end{document}, \stop...)

@@ -190,6 +190,17 @@ FORBIDDEN = frozenset(
     tableofcontents listoffigures listoftables maketitle bibliography printbibliography
     label ref eqref pageref tag nonumber notag footnote marginpar
     color textcolor pagecolor colorbox fcolorbox
+    font fontdimen fontname hyphenchar skewchar nullfont selectfont fontsize usefont fontfamily fontseries
+    chardef mathchardef countdef dimendef skipdef muskipdef toksdef letcharcode
+    globaldefs pausing interactionmode maxdeadcycles deadcycles insertpenalties holdinginserts
+    escapechar endlinechar newlinechar errorcontextlines uppercase lowercase romannumeral
+    looseness tolerance pretolerance hbadness vbadness hfuzz vfuzz emergencystretch baselineskip lineskip
+    lineskiplimit parindent parskip parfillskip leftskip rightskip hangindent hangafter parshape
+    mathsurround scriptspace nulldelimiterspace delimitershortfall delimiterfactor predisplaysize
+    displaywidth displayindent abovedisplayskip belowdisplayskip abovedisplayshortskip belowdisplayshortskip
+    halign valign noalign omit span cr crcr lastbox unhbox unvbox unhcopy unvcopy copy
+    hyphenation patterns language setlanguage lefthyphenmin righthyphenmin
+    inputlineno time day month year
     """.split()
 )
 

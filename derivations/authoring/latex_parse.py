@@ -24,7 +24,10 @@ reported, never guessed.
 
 from __future__ import annotations
 
+import contextlib
 import re
+import signal
+import threading
 import warnings
 from dataclasses import dataclass
 
@@ -149,6 +152,34 @@ def normalise(latex: str) -> tuple[str, dict[str, str]]:
     return text, mapping
 
 
+#: the transcription parse is a cross-check: it never holds up an audit (64 kB of LaTeX took 35 s)
+PARSE_SECONDS = 5.0
+MAX_PARSE_CHARS = 6000
+
+
+class _ParseTimeout(BaseException):
+    """Raised by the timer inside the parser (a BaseException: the parser's own handlers catch Exception)."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float):
+    """A wall-clock limit by SIGALRM, in the main thread of a process (a worker, or the CLI); else none."""
+    if threading.current_thread() is not threading.main_thread() or signal.getitimer(signal.ITIMER_REAL)[0] > 0:
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _ParseTimeout()
+
+    old = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
 def parse(latex: str, rhs: bool = True) -> Parsed:
     """Parse (the right-hand side of) a display into SymPy, or say why not."""
     body = right_hand_side(latex) if rhs else latex
@@ -160,13 +191,17 @@ def parse(latex: str, rhs: bool = True) -> Parsed:
         # sigma_1^2(0) is "sigma_1^2 at t = 0"; the parsers read it as a product with 0
         return Parsed("unsupported", None, f"contains a quantity evaluated at a point ({at_point.group(0).strip()}), "
                                            "which the parsers read as a product")
+    if len(body) > MAX_PARSE_CHARS:
+        return Parsed("unsupported", None, f"{len(body)} characters: longer than the {MAX_PARSE_CHARS} the parse is tried on")
     text, mapping = normalise(body)
     try:
         from sympy.parsing.latex import parse_latex
 
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _time_limit(PARSE_SECONDS):
             warnings.simplefilter("ignore")
             expr = parse_latex(text, strict=True)
+    except _ParseTimeout:
+        return Parsed("failed", None, f"the parse took longer than {PARSE_SECONDS:g} s", text)
     except ImportError as exc:
         return Parsed("failed", None, f"no LaTeX parser available: {exc}", text)
     except Exception as exc:  # noqa: BLE001 - the parser's own errors are many

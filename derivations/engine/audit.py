@@ -10,9 +10,10 @@ from __future__ import annotations
 import time
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from ..api import TODO, Claim
+from ..api import TODO, Claim, _where
 from .followups import FOLLOWUPS
 from .record import ResultRecord, source_records
 from .settings import AuditSettings
@@ -34,14 +35,45 @@ def _unchecked_verdict(claim: Claim) -> tuple[str, str | None] | None:
     return None
 
 
+def describe_failure(exc: BaseException, claim: Claim | None = None) -> str:
+    """What went wrong in a claim's code, naming the side that raised and the author's file and line."""
+    if isinstance(exc, SystemExit):
+        via = getattr(exc, "derivcheck_via", "sys.exit")
+        return f"the claim's code called {via}({exc.code!r}); a claim must return a value, not end the process"
+    side = getattr(exc, "derivcheck_side", None)
+    author = claim.defined_at.rsplit(":", 1)[0] if claim is not None and claim.defined_at else None
+    frames = traceback.extract_tb(exc.__traceback__)
+    # the innermost frame in the file that declared the claim, else the innermost outside the engine
+    mine = [f for f in frames if author and f.filename == author] or [
+        f for f in frames if not any(part in f.filename for part in ("/derivations/", "/numerics/", "site-packages", "/lib/python"))
+    ]
+    where = f" (at {Path(mine[-1].filename).name}:{mine[-1].lineno})" if mine else ""
+    what = f"the {side} side" if side else "the claim's code"
+    return f"{what} raised {type(exc).__name__}: {exc}{where}"
+
+
+def _encoded(claim: Claim) -> dict:
+    return {
+        "claimed": describe(claim.claimed), "claimed_format": describe_format(claim.claimed),
+        "reference": describe(claim.reference), "reference_format": describe_format(claim.reference),
+    }
+
+
+def record_for(claim: Claim, *, encoded: dict | None = None, **found: Any) -> dict:
+    """The JSON record of ``claim``: what its declaration says, with the ``found`` fields (verdict, evidence ...)."""
+    return ResultRecord(
+        id=claim.id, kind=claim.kind, sources=source_records(claim), latex=claim.latex,
+        note_flag=claim.note_flag, assumptions=list(claim.assumptions), chain=claim.chain, after=claim.after,
+        encoded=encoded if encoded is not None else _encoded(claim), remark=claim.remark or None,
+        defined_at=claim.defined_at, params=sorted(claim.params), **found,
+    ).to_json()
+
+
 def audit_claim(claim: Claim, settings: AuditSettings, lookup: Callable[[str], Claim | None]) -> dict:
     """The result record of one claim, in the JSON schema of DESIGN.md."""
     start = time.perf_counter()
     found: dict[str, Any] = {"verdict": None, "method": claim.method}
-    encoded = {
-        "claimed": describe(claim.claimed), "claimed_format": describe_format(claim.claimed),
-        "reference": describe(claim.reference), "reference_format": describe_format(claim.reference),
-    }
+    encoded = _encoded(claim)
     try:
         unchecked = _unchecked_verdict(claim)
         if unchecked is not None:
@@ -56,16 +88,11 @@ def audit_claim(claim: Claim, settings: AuditSettings, lookup: Callable[[str], C
                 findings = followup(claim, check, settings, lookup)
                 found.update(findings.fields)
                 found["evidence"].update(findings.evidence)
-    except Exception as exc:  # noqa: BLE001 - the claim's own code failed; keep the traceback
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - the claim's own code failed; keep the traceback
         found.update(
             verdict="error",
-            diagnosis=f"module {claim.module}, claim {claim.id!r}: the claim's code raised {type(exc).__name__}: {exc}",
-            traceback=traceback.format_exc(limit=8),
+            diagnosis=f"{_where(claim)}: {describe_failure(exc, claim)}",
+            # the innermost frames: where the author's code raised (a negative limit keeps the last ones)
+            traceback=traceback.format_exc(limit=-12),
         )
-    record = ResultRecord(
-        id=claim.id, kind=claim.kind, sources=source_records(claim), latex=claim.latex,
-        note_flag=claim.note_flag, assumptions=list(claim.assumptions), chain=claim.chain, after=claim.after,
-        encoded=encoded, remark=claim.remark or None, defined_at=claim.defined_at, params=sorted(claim.params),
-        seconds=round(time.perf_counter() - start, 3), **found,
-    )
-    return record.to_json()
+    return record_for(claim, encoded=encoded, seconds=round(time.perf_counter() - start, 3), **found)

@@ -95,6 +95,7 @@ class ResultRecord:
     params: list[str] = field(default_factory=list)
     transcription: dict | None | _Absent = ABSENT  # only for claims that were compared
     traceback: str | _Absent = ABSENT              # only when the claim's code failed
+    audited: bool | _Absent = ABSENT               # False only for claims a run cut short never finished
 
     def __post_init__(self) -> None:
         if self.verdict not in VERDICTS:

@@ -10,18 +10,32 @@ cause.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
+import os
 import platform
+import shutil
+import signal
 import sys
+import tempfile
+import threading
+import time
+import traceback
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, wait
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from pathlib import Path
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 
+from pebble import ProcessExpired, ProcessPool
 from threadpoolctl import threadpool_limits
 
 from ..api import Claim
-from .audit import audit_claim
+from ..api import _where as claim_where
+from . import isolation
+from .audit import audit_claim, describe_failure, record_for
 from .record import HOLDS, RECORDED, VERDICTS, ResultRecord
 from .registry import LoadFailure, Registry
 from .settings import AuditSettings
@@ -36,17 +50,6 @@ def tool_version() -> str:
 
 
 _STATE: dict[str, object] = {}
-
-
-def _audit_group(claim_ids: list[str]) -> list[dict]:
-    """Audit claims in order in this process (a chain's lines share memoized reference values)."""
-    registry: Registry = _STATE["registry"]  # type: ignore[assignment]
-    settings: AuditSettings = _STATE["settings"]  # type: ignore[assignment]
-    lookup = lambda i: registry.get(i) if i in registry else None  # noqa: E731
-    # one BLAS thread per worker: threaded BLAS in two workers on two cores made the small matrix
-    # products of sampled statistics 10-300x slower (see derivations/cli.py)
-    with threadpool_limits(limits=1):
-        return [audit_claim(registry.get(cid), settings, lookup) for cid in claim_ids]
 
 
 def _groups(claims: Sequence[Claim]) -> list[list[str]]:
@@ -96,32 +99,280 @@ def environment() -> dict:
     return env
 
 
+# --------------------------------------------------------------------------- the supervisor
+#
+# Every claim runs in a worker process of a pebble ProcessPool, never in the main process, so that
+# nothing a claim does (sys.exit, os._exit, a segfault, an endless loop, the OOM killer) can end
+# or hang the audit.  A task is one chain (its lines share memoized reference values) or one
+# free-standing claim; its deadline is the per-claim deadline times its size.  The worker writes
+# each finished record to a scratch folder as soon as it is done, and a marker when it starts a
+# claim: when a task dies or runs out of time the main process knows which records are finished,
+# which claim was running (it gets the verdict) and which were never started (they are scheduled
+# again as a new task).
+
+NOT_AUDITED = "not audited"
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel kills this worker when the main process dies (even by SIGKILL)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+
+
+def _worker_init(scratch: str, parent: int) -> None:
+    # Ctrl-C reaches the whole process group: the main process decides, the workers carry on
+    # until they are stopped (otherwise a claim would turn the interrupt into its own error)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
+    if os.getppid() != parent:  # the main process died before prctl took effect
+        os._exit(1)
+    (Path(scratch) / "workers" / str(os.getpid())).touch()
+
+
+def _write_json_atomic(path: Path, data: object) -> None:
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_text(json.dumps(data))
+    os.replace(tmp, path)
+
+
+def _refuse_exit(code: int = 0) -> None:
+    exc = SystemExit(code)
+    exc.derivcheck_via = "os._exit"  # type: ignore[attr-defined]
+    raise exc
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    try:  # a zombie has ended
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def _audit_task(task: int, claim_ids: list[str], scratch: str) -> int:
+    """Audit claims in order in this worker; each record goes to ``scratch/task-i.json``."""
+    registry: Registry = _STATE["registry"]  # type: ignore[assignment]
+    settings: AuditSettings = _STATE["settings"]  # type: ignore[assignment]
+    lookup = lambda i: registry.get(i) if i in registry else None  # noqa: E731
+    folder = Path(scratch)
+    # one BLAS thread per worker: threaded BLAS in two workers on two cores made the small matrix
+    # products of sampled statistics 10-300x slower (see derivations/cli.py)
+    with threadpool_limits(limits=1):
+        for i, cid in enumerate(claim_ids):
+            (folder / f"{task}-{i}.start").write_text(str(os.getpid()))
+            claim = registry.get(cid)
+            real_exit = os._exit
+            os._exit = _refuse_exit  # a claim's os._exit becomes its error (pebble ignores a worker ending with 0)
+            try:
+                with isolation.fresh_globals():
+                    record = audit_claim(claim, settings, lookup)
+            except BaseException as exc:  # noqa: BLE001 - whatever the claim did, it is this claim's error
+                record = record_for(claim, verdict="error", traceback=traceback.format_exc(limit=-8),
+                                    diagnosis=f"{claim_where(claim)}: {describe_failure(exc, claim)}")
+            finally:
+                os._exit = real_exit
+            _write_json_atomic(folder / f"{task}-{i}.json", record)
+    return len(claim_ids)
+
+
+def death_cause(exitcode: int | None) -> str:
+    """Why a worker process ended, in words."""
+    if exitcode is None:
+        return "the worker process ended (exit status 0 or unknown: exit() in compiled code?)"
+    if exitcode < 0:
+        sig = -exitcode
+        try:
+            name = signal.Signals(sig).name
+        except ValueError:
+            name = f"signal {sig}"
+        what = {
+            signal.SIGSEGV: "a segmentation fault", signal.SIGBUS: "a bus error", signal.SIGABRT: "an abort",
+            signal.SIGFPE: "a fatal arithmetic error", signal.SIGILL: "an illegal instruction",
+            signal.SIGKILL: "SIGKILL (typically the out-of-memory killer)",
+        }.get(sig, name)
+        return f"the worker process was killed by {what} ({name})"
+    return f"the worker process exited with status {exitcode} (os._exit or a fatal error in the claim's code)"
+
+
+@dataclass
+class _Task:
+    number: int
+    ids: list[str]
+    deadline: float
+
+
+class _Stop:
+    """SIGINT/SIGTERM in the main process: the first one stops the audit, a second one kills the
+    workers at once.  The handlers only set flags and send signals: they never raise, so no
+    interrupt lands inside a lock of the pool's machinery."""
+
+    def __init__(self, scratch: Path):
+        self.reason: str | None = None
+        self.scratch = scratch
+        self._old: dict[int, object] = {}
+
+    def worker_pids(self) -> list[int]:
+        try:
+            return [int(p.name) for p in (self.scratch / "workers").iterdir()]
+        except OSError:
+            return []
+
+    def kill_workers(self) -> None:
+        for pid in self.worker_pids():
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+    def _handle(self, signum: int, frame: object) -> None:
+        name = signal.Signals(signum).name
+        if self.reason is None:
+            self.reason = name
+            print(f"\nderivcheck: {name} received; stopping the audit and writing the partial result "
+                  "(again to stop at once)", file=sys.stderr)
+        else:
+            self.kill_workers()
+
+    def __enter__(self) -> "_Stop":
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                self._old[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for sig, old in self._old.items():
+            # after an interrupt the caller is writing the partial result and ending: further presses
+            # must not break that with a KeyboardInterrupt
+            signal.signal(sig, old if self.reason is None else signal.SIG_IGN)
+
+
 def run(
     registry: Registry,
     claims: Sequence[Claim],
     settings: AuditSettings,
     on_result: Callable[[dict], None] | None = None,
 ) -> dict:
-    """Audit ``claims`` and return the whole result document (DESIGN.md schema)."""
+    """Audit ``claims`` and return the whole result document (DESIGN.md schema).
+
+    The document has ``complete: false`` and ``interrupted`` set when the run was cut short
+    (SIGINT/SIGTERM); claims that were not audited then carry verdict ``inconclusive``,
+    ``audited: false`` and a diagnosis saying so.
+    """
     ids = [c.id for c in claims]
     results: dict[str, dict] = {}
     _STATE.update(registry=registry, settings=settings)
     groups = sorted(_groups(claims), key=len, reverse=True)  # long chains first: better packing
     workers = max(1, min(settings.workers, len(groups)))
+    deadline = float(settings.deadline)
 
-    def collect(batch: list[dict]) -> None:
-        for res in batch:
+    def collect(res: dict) -> None:
+        if res["id"] not in results:
             results[res["id"]] = res
             if on_result:
                 on_result(res)
 
-    if workers == 1:
-        for group in groups:
-            collect(_audit_group(group))
-    else:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            for fut in as_completed([pool.submit(_audit_group, group) for group in groups]):
-                collect(fut.result())
+    scratch = Path(tempfile.mkdtemp(prefix="derivcheck-"))
+    (scratch / "workers").mkdir()
+    counter = iter(range(1 << 30))
+    interrupted: str | None = None
+    try:
+        with _Stop(scratch) as stop:
+            pool = ProcessPool(max_workers=workers, initializer=_worker_init, initargs=(str(scratch), os.getpid()),
+                               context=multiprocessing.get_context("fork"))
+            pending: dict[object, _Task] = {}
+            dead_since: dict[int, float] = {}
+
+            def submit(group: list[str]) -> None:
+                task = _Task(next(counter), group, deadline * len(group))
+                pending[pool.schedule(_audit_task, args=(task.number, group, str(scratch)), timeout=task.deadline)] = task
+
+            def harvest(task: _Task) -> int:
+                """Collect the task's finished records; return the index of the first unfinished claim."""
+                for i, cid in enumerate(task.ids):
+                    f = scratch / f"{task.number}-{i}.json"
+                    if not f.exists():
+                        return i
+                    if cid not in results:
+                        try:
+                            collect(json.loads(f.read_text()))
+                        except (OSError, ValueError):
+                            return i
+                return len(task.ids)
+
+            try:
+                for group in groups:
+                    submit(group)
+                while pending and stop.reason is None:
+                    done, _ = wait(list(pending), timeout=0.2, return_when=FIRST_COMPLETED)
+                    vanished: dict[object, BaseException] = {}
+                    for fut, task in pending.items():  # progress of running tasks, claim by claim
+                        i = harvest(task)
+                        start = scratch / f"{task.number}-{i}.start"
+                        if fut not in done and i < len(task.ids) and start.exists():
+                            # pebble does not notice a worker that ends with status 0 (C code calling exit(0))
+                            pid = int(start.read_text() or 0)
+                            if pid and not _pid_alive(pid) and harvest(task) == i:
+                                # pebble reports a death by a signal or a non-zero status itself: give it time
+                                first = dead_since.setdefault(pid, time.monotonic())
+                                if time.monotonic() - first > 3.0:
+                                    vanished[fut] = ProcessExpired("worker ended", code=None, pid=pid)
+                    for fut in vanished:
+                        fut.cancel()
+                    for fut in list(done) + list(vanished):
+                        if stop.reason is not None:  # workers killed by a second interrupt: not the claims' fault
+                            break
+                        task = pending.pop(fut)
+                        i = harvest(task)
+                        if i == len(task.ids):
+                            continue
+                        claim = registry.get(task.ids[i])
+                        started = (scratch / f"{task.number}-{i}.start").exists()
+                        error = vanished[fut] if fut in vanished else fut.exception()
+                        if not started:
+                            record = record_for(claim, verdict="error", diagnosis=f"{claim_where(claim)}: "
+                                                f"the audit task failed before the claim started: {type(error).__name__}: {error}")
+                        elif isinstance(error, FutureTimeout):
+                            record = record_for(claim, verdict="inconclusive",
+                                                diagnosis=f"deadline of {deadline:g} s reached; the claim's process was killed "
+                                                f"(set the per-claim deadline with --deadline SECONDS)")
+                        elif isinstance(error, ProcessExpired):
+                            record = record_for(claim, verdict="error", diagnosis=f"{claim_where(claim)}: "
+                                                f"{death_cause(error.exitcode)} while this claim was audited")
+                        else:
+                            record = record_for(claim, verdict="error", diagnosis=f"{claim_where(claim)}: "
+                                                f"{type(error).__name__}: {error}",
+                                                traceback=getattr(error, "traceback", None) or "")
+                        collect(record)
+                        if task.ids[i + 1:]:
+                            submit(task.ids[i + 1:])  # the rest of the chain goes on in a fresh worker
+                interrupted = stop.reason
+            finally:
+                pool.stop()
+                stop.kill_workers()  # stopped workers are killed anyway; this also covers a stuck stop
+                try:
+                    pool.join(timeout=5)
+                except Exception:  # noqa: BLE001 - the workers are dead; the pool's threads are daemons
+                    pass
+            for task in pending.values():
+                harvest(task)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    for c in claims:
+        if c.id not in results:
+            results[c.id] = record_for(
+                c, verdict="inconclusive", audited=False,
+                diagnosis=f"{NOT_AUDITED}: the audit was interrupted ({interrupted}) before this claim finished")
     ordered = [_failure_record(f) for f in registry.failures] + [results[cid] for cid in ids]
     trace_inheritance(ordered)
     counts = {v: sum(1 for r in ordered if r["verdict"] == v) for v in VERDICTS}
@@ -130,15 +381,17 @@ def run(
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "settings": settings.as_json(),
         "environment": environment(),
+        "complete": interrupted is None,
+        "interrupted": interrupted,
         "summary": counts,
         "results": ordered,
     }
 
 
 def exit_status(document: dict) -> int:
-    """0: every checkable claim proved/confirmed; 1: some refuted/inconclusive; 2: errors."""
+    """0: every checkable claim proved/confirmed; 1: some refuted/inconclusive; 2: errors, or a run cut short."""
     verdicts = [r["verdict"] for r in document["results"]]
-    if "error" in verdicts:
+    if "error" in verdicts or document.get("complete") is False:
         return 2
     if any(v not in HOLDS + RECORDED for v in verdicts):
         return 1

@@ -25,6 +25,7 @@ class AuditSettings:
     symbolic_timeout: float = 8.0      # seconds for a SymPy proof attempt
     database: str | None = None        # Hypothesis example database folder (None: none)
     workers: int = 2                   # claims audited in parallel
+    deadline: float = 60.0             # seconds per claim (a chain of n lines: n times this); then inconclusive
 
     @classmethod
     def for_mode(cls, mode: str = "quick", **overrides: object) -> "AuditSettings":
@@ -32,7 +33,7 @@ class AuditSettings:
             raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
         base = cls() if mode == "quick" else cls(
             mode="thorough", dps=40, samples=1 << 20, max_examples=60, shrink_budget=150,
-            follows_examples=20, symbolic_timeout=30.0,
+            follows_examples=20, symbolic_timeout=30.0, deadline=600.0,
         )
         clean = {k: v for k, v in overrides.items() if v is not None}
         return replace(base, **clean)

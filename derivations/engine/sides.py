@@ -76,8 +76,8 @@ class Side:
     def compute(self, p: Point, ctx: Context) -> Estimate:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def evaluate(self, p: Point, ctx: Context) -> Estimate:
-        if not self.memoizable:
+    def evaluate(self, p: Point, ctx: Context, memo: bool = True) -> Estimate:
+        if not (self.memoizable and memo):
             return self.compute(p, ctx)
         key = (id(self.raw), point_key(dict(p)), ctx.dps, ctx.samples, ctx.sampling)
         hit = _MEMO.get(key)
@@ -263,9 +263,22 @@ def evaluate_sympy(expr: sympy.Basic | SymPySide, p: Point, dps: int) -> Estimat
                     detail=f"SymPy expression evaluated with mpmath at {dps} digits", high_precision=value)
 
 
-def evaluate_side(raw: Any, p: Point, ctx: Context) -> Estimate:
+def evaluate_side(raw: Any, p: Point, ctx: Context, memo: bool = True) -> Estimate:
     """One side at one point (a sampled side is estimated on its own random numbers)."""
-    return side(raw).evaluate(p, ctx)
+    return side(raw).evaluate(p, ctx, memo)
+
+
+def _named(fn: Callable[..., Any], name: str, *args: Any) -> Any:
+    """Call ``fn``; an exception it raises is marked with the side it came from (for the diagnosis)."""
+    try:
+        return fn(*args)
+    except Exception as exc:
+        if getattr(exc, "derivcheck_side", None) is None:
+            try:
+                exc.derivcheck_side = name  # type: ignore[attr-defined]
+            except (AttributeError, TypeError):  # pragma: no cover - an exception type without attributes
+                pass
+        raise
 
 
 def evaluate_pair(claimed: Any, reference: Any, p: Point, ctx: Context) -> tuple[Estimate, Estimate, bool]:
@@ -279,21 +292,45 @@ def evaluate_pair(claimed: Any, reference: Any, p: Point, ctx: Context) -> tuple
     if isinstance(claimed, Sampled) and isinstance(reference, Sampled):
         dim = claimed.dimension(p)
         if dim == reference.dimension(p):
-            (r, c), (d,) = ctx.expect_paired(
+            (r, c), (d,) = _named(ctx.expect_paired, "claimed or reference",
                 [lambda eps: sample_values(reference, p, eps), lambda eps: sample_values(claimed, p, eps)], dim
             )
             paired_c = Estimate(c.value, c.method, c.abs_error, d.std_error, c.samples, c.detail + " (paired with reference)", dof=d.dof)
             paired_r = Estimate(r.value, r.method, r.abs_error, np.zeros_like(np.asarray(r.std_error)), r.samples, r.detail, dof=r.dof)
             return paired_c, paired_r, True
     try:
-        c = evaluate_side(claimed, p, ctx.derive("claimed"))
+        c = _named(evaluate_side, "claimed", claimed, p, ctx.derive("claimed"))
     except ZeroDivisionError as exc:
+        if not isinstance(side(claimed), SymPySide):
+            raise  # a bug in the author's code, not a property of the note's formula
         # the note's formula is undefined here; the reference decides whether that matters
         c, undefined = None, exc
-    r = evaluate_side(reference, p, ctx.derive("reference"))
+    r = _named(evaluate_side, "reference", reference, p, ctx.derive("reference"))
     if c is None:
         c = Estimate(np.full(np.shape(r.value), np.nan), "exact", detail=f"claimed side undefined: division by zero ({undefined})")
     return c, r, False
+
+
+def nondeterministic(sides: dict[str, Any], p: Point, ctx: Context) -> str | None:
+    """Which function side gives two different values at one point (same settings), in words; or None.
+
+    A deterministic side (no standard error) is memoized and trusted to give the
+    same value again; a side with hidden randomness would otherwise look like a
+    reproducible disagreement.  Sampled and SymPy sides are deterministic by construction.
+    """
+    for name, raw in sides.items():
+        if not isinstance(side(raw), FunctionSide):
+            continue
+        sub = ctx.derive(name)
+        a = evaluate_side(raw, p, sub, memo=False)
+        b = evaluate_side(raw, p, sub, memo=False)
+        if a.statistical or b.statistical:
+            continue
+        va, vb = np.asarray(a.value), np.asarray(b.value)
+        if va.shape != vb.shape or not np.array_equal(va, vb, equal_nan=True):
+            return (f"the {name} side is not deterministic: two evaluations at {dict(p)} with the same settings "
+                    f"gave {va.tolist()} and {vb.tolist()} (a side without a standard error must return the same value)")
+    return None
 
 
 def describe_format(raw: Any) -> str | None:

@@ -33,7 +33,7 @@ from numerics.search import Evaluation, point_key, search
 from ..api import Claim, Point
 from .record import jsonable
 from .settings import AuditSettings
-from .sides import evaluate_pair
+from .sides import evaluate_pair, nondeterministic
 
 #: failures that make a point undecided (the numerics could not answer), not the claim's ``error``
 NUMERICAL_FAILURES = (
@@ -215,10 +215,17 @@ def check_sides(
     proved = proof is not None and proof.status == symbolic.PROVED
     method = _method_of(claim, evals, proved)
     evidence = _evidence(evals, settings, method or "exact", settings.dps, claim.tolerances.scale or 0.0)
+    if outcome.warnings:
+        evidence["database_warnings"] = outcome.warnings[:5]
     if proof is not None:
         evidence["proof"] = {"status": proof.status, "detail": proof.detail, "seconds": round(proof.seconds, 3)}
     if outcome.failing is not None:
         failing = outcome.failing
+        # a disagreement from hidden randomness in a side is no refutation
+        flaky = nondeterministic({"claimed": claimed, "reference": reference}, Point(failing.point),
+                                 ctx.derive(point_key(failing.point)).derive("determinism"))
+        if flaky:
+            return SideCheck("inconclusive", method, evidence, None, evals, failing, flaky)
         recheck_ctx = ctx.derive("recheck").derive(
             samples=settings.samples * settings.recheck_sample_factor, dps=settings.dps + settings.recheck_extra_dps
         )

@@ -1,0 +1,449 @@
+"""Issue 17: a failed audit never looks green.
+
+Reproducers of users' mistakes and hostile claim code: each runs a tiny claims
+module written to ``tmp_path`` through the command line in a subprocess (the
+process behaviour is what matters), with discovery limited to that module so
+that each run takes about a second.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# the command line, loading only the --module files (the built-in modules take seconds to import)
+LAUNCH = (
+    "import sys\n"
+    "import derivations.engine.registry as r\n"
+    "_d = r.discover\n"
+    "r.discover = lambda extra=(), **k: _d(extra=extra, builtin=False, plugins=False)\n"
+    "from derivations.cli import main\n"
+    "sys.exit(main(sys.argv[1:]))\n"
+)
+
+HEADER = textwrap.dedent(
+    """
+    import os, sys, time, random
+    import numpy as np
+    import sympy as sp
+    from hypothesis import strategies as st
+    from derivations.api import claim, eq, quote, Tolerances
+    x = sp.Symbol("x")
+    P = {"x": st.floats(0.1, 2)}
+    """
+)
+
+# indented like the bodies of the tests (dedented together)
+GOOD = '        claim("t.good", sources=[eq("n.txt", 1)], latex="2x", params=P, claimed=2*x, reference=lambda p: 2*p.x)\n'
+FALSE = '        claim("t.false", sources=[eq("n.txt", 2)], latex="3x", params=P, claimed=3*x, reference=lambda p: 2*p.x)\n'
+
+
+def module(tmp_path: Path, body: str, name: str = "claims.py") -> Path:
+    path = tmp_path / name
+    path.write_text(HEADER + textwrap.dedent(body))
+    return path
+
+
+def cli(*args: str, cwd: Path, timeout: float = 120, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", LAUNCH, *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=timeout, env={**os.environ, "PYTHONPATH": str(ROOT)}, **kw)
+
+
+def audit(tmp_path: Path, mod: Path, *extra: str, timeout: float = 120) -> tuple[subprocess.CompletedProcess, dict | None]:
+    out = tmp_path / "r.json"
+    done = cli("audit", "--module", str(mod), "--no-database", "--quiet", "--json", str(out), *extra,
+               cwd=tmp_path, timeout=timeout)
+    doc = json.loads(out.read_text()) if out.exists() else None
+    return done, doc
+
+
+def verdicts(doc: dict) -> dict[str, str]:
+    return {r["id"]: r["verdict"] for r in doc["results"]}
+
+
+def by_id(doc: dict, cid: str) -> dict:
+    return next(r for r in doc["results"] if r["id"] == cid)
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie is not alive
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+# --------------------------------------------------------------------------- critical: the process survives
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_sys_exit_in_a_claim_is_that_claims_error(tmp_path: Path, workers: str) -> None:
+    mod = module(tmp_path, GOOD + FALSE + """
+        def leave(p):
+            sys.exit(0)
+        claim("t.exit", sources=[eq("n.txt", 3)], latex="x", params=P, claimed=x, reference=leave)
+    """)
+    done, doc = audit(tmp_path, mod, "--workers", workers)
+    assert done.returncode == 2, done.stderr
+    assert doc is not None
+    assert verdicts(doc) == {"t.good": "confirmed", "t.false": "refuted", "t.exit": "error"}
+    assert "sys.exit(0)" in by_id(doc, "t.exit")["diagnosis"]
+
+
+@pytest.mark.parametrize("extra", [["--workers", "1"], ["--select", "t.exit"], ["--workers", "2"]])
+def test_os_exit_in_a_claim_is_that_claims_error(tmp_path: Path, extra: list[str]) -> None:
+    mod = module(tmp_path, GOOD + FALSE + """
+        def leave(p):
+            os._exit(0)
+        claim("t.exit", sources=[eq("n.txt", 3)], latex="x", params=P, claimed=x, reference=leave)
+    """)
+    (tmp_path / "r.json").write_text('{"tool_version": "0.1.0", "results": [], "stale": true}')  # an older file must not pass for this run's
+    done, doc = audit(tmp_path, mod, *extra)
+    assert done.returncode == 2, done.stderr
+    assert doc is not None and "stale" not in doc
+    assert verdicts(doc)["t.exit"] == "error"
+    assert "os._exit(0)" in by_id(doc, "t.exit")["diagnosis"]
+    if "--select" not in extra:
+        assert verdicts(doc)["t.false"] == "refuted" and verdicts(doc)["t.good"] == "confirmed"
+
+
+def test_a_segfault_or_a_kill_is_the_claims_error_and_the_audit_goes_on(tmp_path: Path) -> None:
+    mod = module(tmp_path, GOOD + FALSE + """
+        import ctypes, signal
+        def crash(p):
+            ctypes.string_at(0)
+        def oom(p):
+            os.kill(os.getpid(), signal.SIGKILL)
+        def c_exit(p):
+            ctypes.CDLL(None).exit(0)  # compiled code ending the process with status 0
+        claim("t.cexit", sources=[eq("n.txt", 5)], latex="x", params=P, claimed=x, reference=c_exit)
+        claim("t.segv", sources=[eq("n.txt", 3)], latex="x", params=P, claimed=x, reference=crash)
+        claim("t.oom", sources=[eq("n.txt", 4)], latex="x", params=P, claimed=x, reference=oom)
+    """)
+    for workers in ("1", "2"):
+        done, doc = audit(tmp_path, mod, "--workers", workers)
+        assert done.returncode == 2, done.stderr
+        assert verdicts(doc) == {"t.good": "confirmed", "t.false": "refuted", "t.cexit": "error", "t.segv": "error",
+                                 "t.oom": "error"}
+        assert "exit status 0" in by_id(doc, "t.cexit")["diagnosis"]
+        assert "segmentation fault" in by_id(doc, "t.segv")["diagnosis"]
+        assert "SIGKILL" in by_id(doc, "t.oom")["diagnosis"]
+
+
+def test_a_deadline_ends_a_claim_that_never_returns(tmp_path: Path) -> None:
+    mod = module(tmp_path, GOOD + FALSE + """
+        def sleeps(p):
+            time.sleep(1000)
+        def loops(p):
+            while True:
+                pass
+        claim("t.sleep", sources=[eq("n.txt", 3)], latex="x", params=P, claimed=x, reference=sleeps)
+        claim("t.loop", sources=[eq("n.txt", 4)], latex="x", params=P, claimed=x, reference=loops)
+    """)
+    start = time.monotonic()
+    done, doc = audit(tmp_path, mod, "--deadline", "4", "--workers", "2")
+    assert time.monotonic() - start < 60
+    assert done.returncode == 1, done.stderr  # inconclusive claims, no error
+    assert verdicts(doc) == {"t.good": "confirmed", "t.false": "refuted", "t.sleep": "inconclusive", "t.loop": "inconclusive"}
+    assert "deadline of 4 s reached" in by_id(doc, "t.loop")["diagnosis"]
+
+
+def _interrupted_run(tmp_path: Path, signals: list[int], group: bool) -> tuple[int, dict | None, str, int]:
+    pidfile = tmp_path / "worker.pid"
+    mod = module(tmp_path, GOOD + f"""
+        def sleeps(p):
+            with open({str(pidfile)!r}, "w") as f:
+                f.write(str(os.getpid()))
+            time.sleep(1000)
+        claim("t.sleep", sources=[eq("n.txt", 3)], latex="x", params=P, claimed=x, reference=sleeps)
+    """)
+    out = tmp_path / "r.json"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", LAUNCH, "audit", "--module", str(mod), "--no-database", "--quiet", "--json", str(out),
+         "--workers", "2"],
+        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, start_new_session=True,
+    )
+    try:
+        for _ in range(600):
+            if pidfile.exists() and pidfile.read_text():
+                break
+            time.sleep(0.05)
+        worker = int(pidfile.read_text())
+        time.sleep(3.0)  # the good claim is finished by now
+        for sig in signals:
+            (os.killpg if group else os.kill)(proc.pid, sig)  # a terminal sends Ctrl-C to the whole group
+            time.sleep(0.05)
+        start = time.monotonic()
+        _, err = proc.communicate(timeout=20)
+        assert time.monotonic() - start < 10
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    for _ in range(50):
+        if not alive(worker):
+            break
+        time.sleep(0.1)
+    doc = json.loads(out.read_text()) if out.exists() else None
+    return proc.returncode, doc, err, worker
+
+
+@pytest.mark.parametrize("presses", [1, 2])
+def test_ctrl_c_stops_writes_the_partial_result_and_leaves_no_worker(tmp_path: Path, presses: int) -> None:
+    rc, doc, err, worker = _interrupted_run(tmp_path, [signal.SIGINT] * presses, group=True)
+    assert rc == 2, err
+    assert "Traceback" not in err
+    assert doc is not None and doc["complete"] is False and doc["interrupted"] == "SIGINT"
+    assert verdicts(doc)["t.good"] == "confirmed"
+    assert by_id(doc, "t.sleep")["audited"] is False and "not audited" in by_id(doc, "t.sleep")["diagnosis"]
+    assert not alive(worker)
+
+
+def test_sigterm_stops_writes_the_partial_result_and_leaves_no_worker(tmp_path: Path) -> None:
+    rc, doc, err, worker = _interrupted_run(tmp_path, [signal.SIGTERM], group=False)
+    assert rc == 2, err
+    assert doc is not None and doc["interrupted"] == "SIGTERM"
+    assert verdicts(doc)["t.good"] == "confirmed"
+    assert not alive(worker)
+
+
+# --------------------------------------------------------------------------- files
+def test_result_file_is_replaced_atomically_on_a_full_disk(tmp_path: Path) -> None:
+    """A write that fails half-way (here: a file-size limit) leaves the previous result intact."""
+    import resource
+
+    mod = module(tmp_path, GOOD + FALSE)
+    previous = json.dumps({"tool_version": "0.1.0", "results": [], "note": "previous run"})
+    (tmp_path / "r.json").write_text(previous)
+
+    def small_files() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write fails with EFBIG instead of killing
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2000, 2000))
+
+    done = subprocess.run(
+        [sys.executable, "-c", LAUNCH, "audit", "--module", str(mod), "--no-database", "--quiet", "--json", "r.json",
+         "--workers", "1"],
+        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=120,
+        preexec_fn=small_files,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr and "could not write" in done.stderr
+    assert (tmp_path / "r.json").read_text() == previous
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
+
+
+def test_json_never_overwrites_the_claims_module(tmp_path: Path) -> None:
+    mod = module(tmp_path, GOOD)
+    before = mod.read_text()
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes")
+    for target in (str(mod), str(notes)):
+        done = cli("audit", "--module", str(mod), "--no-database", "--quiet", "--json", target, cwd=tmp_path)
+        assert done.returncode == 2 and "will not be overwritten" in done.stderr or "Python file" in done.stderr
+    assert mod.read_text() == before and notes.read_text() == "my notes"
+
+
+def test_report_never_overwrites_the_results_or_another_kind_of_file(tmp_path: Path) -> None:
+    mod = module(tmp_path, GOOD)
+    done, doc = audit(tmp_path, mod)
+    results = tmp_path / "r.json"
+    before = results.read_text()
+    for out in (str(results), str(tmp_path / "other.json")):
+        done = cli("report", str(results), "--format", "md", "--out", out, cwd=tmp_path)
+        assert done.returncode == 2, done.stdout
+    readme = tmp_path / "README.md"
+    readme.write_text("# my readme\n")
+    assert cli("report", str(results), "--format", "md", "--out", str(readme), cwd=tmp_path).returncode == 2
+    assert readme.read_text() == "# my readme\n" and results.read_text() == before
+    assert cli("report", str(results), "--format", "md", "--out", str(tmp_path / "s.md"), cwd=tmp_path).returncode == 0
+    assert cli("report", str(results), "--format", "md", "--out", str(tmp_path / "s.md"), cwd=tmp_path).returncode == 0
+
+
+def test_report_folder_with_foreign_files_is_refused_and_nothing_deleted(tmp_path: Path) -> None:
+    mod = module(tmp_path, GOOD)
+    audit(tmp_path, mod)
+    folder = tmp_path / "DIR"
+    for sub in ("figures", "snippets"):
+        (folder / sub).mkdir(parents=True)
+        (folder / sub / "mine.txt").write_text("mine")
+    done = cli("report", "r.json", "--out", "DIR", "--no-pdf", cwd=tmp_path)
+    assert done.returncode == 2 and "did not write" in done.stderr
+    assert (folder / "figures" / "mine.txt").read_text() == "mine" and (folder / "snippets" / "mine.txt").exists()
+    # a fresh folder is written, and written again
+    assert cli("report", "r.json", "--out", "NEW", "--no-pdf", cwd=tmp_path).returncode == 0
+    assert cli("report", "r.json", "--out", "NEW", "--no-pdf", cwd=tmp_path).returncode == 0
+    (tmp_path / "NEW" / "notes.txt").write_text("mine")
+    assert cli("report", "r.json", "--out", "NEW", "--no-pdf", cwd=tmp_path).returncode == 2
+    assert (tmp_path / "NEW" / "notes.txt").exists()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--json", "afile/r.json"], "is a file"),
+    (["--samples", "0"], "--samples"),
+    (["--samples", "-5"], "--samples"),
+    (["--workers", "0"], "--workers"),
+    (["--deadline", "0"], "--deadline"),
+])
+def test_misuse_is_refused_before_any_work(tmp_path: Path, args: list[str], message: str) -> None:
+    marker = tmp_path / "evaluated"
+    mod = module(tmp_path, f"""
+        def ref(p):
+            open({str(marker)!r}, "w").write("x")
+            return 2 * p.x
+        claim("t.good", sources=[eq("n.txt", 1)], latex="2x", params=P, claimed=2*x, reference=ref)
+    """)
+    (tmp_path / "afile").write_text("a file, not a folder")
+    done = cli("audit", "--module", str(mod), "--no-database", "--quiet", *args, cwd=tmp_path)
+    assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
+    assert not marker.exists()
+
+
+def test_workers_far_above_the_cores_are_capped(tmp_path: Path) -> None:
+    mod = module(tmp_path, GOOD)
+    done = cli("audit", "--module", str(mod), "--no-database", "--workers", "60", cwd=tmp_path)
+    assert done.returncode == 0 and "more than the" in done.stdout
+
+
+# --------------------------------------------------------------------------- isolation
+def test_an_exception_in_a_claimed_function_is_the_claims_error_naming_side_and_line(tmp_path: Path) -> None:
+    mod = module(tmp_path, GOOD + """
+        def claimed(p):
+            return 1 / 0
+        claim("t.zero", sources=[eq("n.txt", 3)], latex="x", params=P, claimed=claimed, reference=lambda p: p.x)
+    """)
+    done, doc = audit(tmp_path, mod)
+    r = by_id(doc, "t.zero")
+    assert r["verdict"] == "error", r["diagnosis"]
+    assert "claimed side raised ZeroDivisionError" in r["diagnosis"] and "claims.py:" in r["diagnosis"]
+    assert "return 1 / 0" in r["traceback"]
+
+
+def test_numpy_error_state_of_one_module_does_not_change_another(tmp_path: Path) -> None:
+    module(tmp_path, """
+        np.seterr(all="raise")
+        claim("a.one", sources=[eq("n.txt", 1)], latex="1", params=P, claimed=x, reference=lambda p: p.x)
+    """, name="a.py")
+    module(tmp_path, """
+        def ref(p):
+            return float(np.arctan(np.float64(p.x) / np.float64(0.0)))  # arctan(inf): numpy warns, the value is right
+        claim("b.angle", sources=[eq("n.txt", 1)], latex="pi/2", params=P, claimed=sp.pi / 2 + 0 * x, reference=ref)
+    """, name="b.py")
+    out = tmp_path / "r.json"
+    done = cli("audit", "--module", str(tmp_path / "a.py"), "--module", str(tmp_path / "b.py"), "--no-database",
+               "--quiet", "--json", str(out), "--workers", "1", cwd=tmp_path)
+    assert verdicts(json.loads(out.read_text()))["b.angle"] in ("proved", "confirmed"), done.stdout
+
+
+def test_a_non_deterministic_reference_is_not_a_refutation(tmp_path: Path) -> None:
+    mod = module(tmp_path, """
+        claim("t.noisy", sources=[eq("n.txt", 1)], latex="2x", params=P, claimed=2*x,
+              reference=lambda p: 2 * p.x * (1 + 1e-3 * random.random()))
+    """)
+    done, doc = audit(tmp_path, mod)
+    r = by_id(doc, "t.noisy")
+    assert r["verdict"] != "refuted" and "not deterministic" in r["diagnosis"]
+
+
+# --------------------------------------------------------------------------- validation
+def test_each_bad_field_is_that_claims_error_and_the_rest_is_audited(tmp_path: Path) -> None:
+    mod = module(tmp_path, FALSE + """
+        claim(5, sources=[eq("n.txt", 1)], latex="2x", params=P, claimed=2*x, reference=lambda p: 2*p.x)
+        claim("t.flag", sources=[eq("n.txt", 1)], latex="2x", params=P, claimed=2*x, reference=lambda p: 2*p.x, note_flag=3)
+        claim("t.note", sources=[eq(7, 1)], latex="2x", params=P, claimed=2*x, reference=lambda p: 2*p.x)
+        claim("t.srcstr", sources="x.txt", latex="2x", params=P, claimed=2*x, reference=lambda p: 2*p.x)
+        claim("t.srcint", sources=5, latex="2x", params=P, claimed=2*x, reference=lambda p: 2*p.x)
+        claim("t.tol", sources=[eq("n.txt", 1)], latex="2x", params=P, claimed=2*x, reference=lambda p: 2*p.x,
+              tolerances=Tolerances(rtol=-1.0, atol=-1.0))
+        claim("t.assume", sources=[eq("n.txt", 1)], latex="2x", params=P, claimed=2*x, reference=lambda p: 2*p.x,
+              assumptions="x > 0")
+    """)
+    done, doc = audit(tmp_path, mod)
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    v = verdicts(doc)
+    assert v.pop("t.false") == "refuted"
+    assert len(v) == 7 and set(v.values()) == {"error"}, v
+    fields = {"5": "'id'", "t.flag": "'note_flag'", "t.note": "'sources'", "t.srcstr": "'sources'",
+              "t.srcint": "'sources'", "t.tol": "'tolerances'", "t.assume": "'assumptions'"}
+    for cid, field in fields.items():
+        diagnosis = by_id(doc, cid)["diagnosis"]
+        assert "claims.py" in diagnosis and field in diagnosis, diagnosis
+    # the report and the list command read the file/module without trouble
+    assert cli("report", "r.json", "--format", "md", cwd=tmp_path).returncode == 0
+    listed = cli("list", "--module", str(mod), cwd=tmp_path)
+    assert listed.returncode == 2 and "Traceback" not in listed.stderr + listed.stdout
+
+
+# --------------------------------------------------------------------------- the example database
+def test_a_stale_example_database_entry_never_refutes(tmp_path: Path) -> None:
+    body = """
+        claim("t.abs", sources=[eq("n.txt", 1)], latex="|x|", params={{"x": st.floats({lo}, 2)}}, claimed=x,
+              reference=lambda p: abs(p.x))
+    """
+    db = tmp_path / "db"
+    mod = module(tmp_path, body.format(lo=-2))
+    out = tmp_path / "r.json"
+    common = ["audit", "--module", str(mod), "--quiet", "--json", str(out), "--database", str(db)]
+    assert cli(*common, cwd=tmp_path).returncode == 1
+    assert verdicts(json.loads(out.read_text()))["t.abs"] == "refuted" and list(db.iterdir())
+    module(tmp_path, body.format(lo=0.1))  # narrowed to where the claim is true
+    assert cli(*common, cwd=tmp_path).returncode == 0
+    assert verdicts(json.loads(out.read_text()))["t.abs"] in ("proved", "confirmed")
+    # unreadable entries are ignored with a warning
+    module(tmp_path, body.format(lo=-2))
+    for f in db.iterdir():
+        f.write_text('[{"x": "abc"}, {"x": NaN}, 5]')
+    done = cli(*common, cwd=tmp_path)
+    assert verdicts(json.loads(out.read_text()))["t.abs"] == "refuted", done.stderr
+
+
+# --------------------------------------------------------------------------- reports
+def test_result_files_that_are_not_utf8_or_malformed_get_a_message_without_the_test_extra(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(b'{"x": "\xff\xfe"}')
+    malformed = tmp_path / "malformed.json"
+    malformed.write_text(json.dumps({"tool_version": "0.1.0", "created": "", "settings": {}, "environment": {},
+                                     "results": 5}))
+    nested = tmp_path / "nested.json"
+    nested.write_text(json.dumps({"tool_version": "0.1.0", "created": "", "settings": {}, "environment": {},
+                                  "results": [5]}))
+    code = "import sys; sys.modules['jsonschema'] = None\n" + LAUNCH
+    for f in (bad, malformed, nested):
+        done = subprocess.run([sys.executable, "-c", code, "report", str(f), "--format", "md"], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        assert done.returncode == 2 and "Traceback" not in done.stderr and f.name in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("snippet", [
+    r"\font\x=cmr10 \x a", r"\chardef\alpha=65", r"\globaldefs=1 \chardef\alpha=65", r"\pausing=1",
+    r"\fontdimen2\font=10pt", r"\hyphenchar\font=`-", r"\maxdeadcycles=1", r"\interactionmode=0",
+    r"\scrollmode", r"\batchmode", r"\countdef\a=5", r"\skewchar\font=1", r"\read16to\x",
+])
+def test_the_latex_screen_stops_font_and_interaction_primitives(snippet: str) -> None:
+    from reports.texsafe import screen
+
+    assert screen(snippet) is not None
+
+
+def test_markdown_escapes_pipes_and_raw_html() -> None:
+    from reports.markdown import render
+
+    r = {"id": "a|b", "kind": "claim", "verdict": "refuted", "sources": [{"note": "n|x.txt", "equation": "1", "quote": None}],
+         "latex": "", "note_flag": "<script>alert(1)</script>", "assumptions": [], "method": None, "evidence": None,
+         "counterexample": None, "diagnosis": "a <b>bold</b> | c", "corrected": None, "follows": None,
+         "inherits_from": None, "seconds": 0.0}
+    doc = {"settings": {"mode": "quick", "seed": 0}, "results": [r]}
+    text = render(doc)
+    assert "<script>" not in text and "<b>" not in text
+    row = next(line for line in text.splitlines() if "a\\|b" in line or "a|b" in line)
+    assert row.count("|") - row.count("\\|") == 8  # 7 columns: 8 unescaped bars
