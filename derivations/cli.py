@@ -1,11 +1,13 @@
 """The ``derivcheck`` command.
 
     derivcheck audit [--select GLOB] [--mode quick|thorough] [--seed N]
-                     [--module PATH] [--json PATH] [--workers N] [--qmc]
+                     [--module PATH [--with-builtin]] [--json PATH] [--workers N] [--qmc]
+                     [--only VERDICT[,VERDICT]] [--format table|md|json]
     derivcheck list  [--select GLOB] [--module PATH]
-    derivcheck report RESULTS.json [--format latex|md|table] [--out DIR]
+    derivcheck report RESULTS.json [--format latex|md|table|json] [--out DIR] [--only ...]
     derivcheck coverage NOTE... [--json PATH] [--parse] [--module PATH]
     derivcheck new NAME [--from NOTE --eq N ...] [--out DIR] [--force]
+    derivcheck --version
 
 Exit status of ``audit``: 0 when every checkable claim is proved or
 confirmed, 1 when any is refuted or inconclusive, 2 for errors in claims or
@@ -20,25 +22,74 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                           TimeRemainingColumn)
 
 from . import registry as registry_mod
-from .runner import exit_status, run
+from .runner import VERDICTS, exit_status, run
 from .settings import AuditSettings
+from .version import tool_version
+
+EQUATION_VERDICTS = ("true", "false", "inherited", "ambiguous", "definition", "incomplete", "undecided")
+
+EXAMPLES = """examples:
+  derivcheck audit --select 'gdln.*' --workers 1       audit the gated deep linear network claims
+  derivcheck audit --only refuted,error                show only the lines that are wrong
+  derivcheck audit --format md > summary.md            a Markdown summary for a pull request
+  derivcheck audit --module my_claims.py               audit your own module (alone)
+  derivcheck audit --json out/results.json --report out/report
+  derivcheck report out/results.json --format md --out summary.md
+  derivcheck coverage notes/my_note.tex                which numbered equations have claims
+"""
 
 
 def _registry(args: argparse.Namespace) -> registry_mod.Registry:
-    return registry_mod.discover(extra=[Path(m) for m in (args.module or [])])
+    """The claims of ``--module`` alone when given (the built-in ones only with ``--with-builtin``), else the built-in ones."""
+    modules = [Path(m) for m in (args.module or [])]
+    everything = not modules or getattr(args, "with_builtin", False)
+    return registry_mod.discover(extra=modules, builtin=everything, plugins=everything)
 
 
 def _add_selection(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--select", action="append", metavar="GLOB", help="only claims whose id matches (repeatable)")
-    p.add_argument("--module", action="append", metavar="PATH", help="also load claims from this file or folder (repeatable)")
+    p.add_argument("--select", action="append", metavar="GLOB", help="only claims whose id matches the glob (repeatable)")
+    _add_module(p)
+
+
+def _add_module(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--module", action="append", metavar="PATH",
+                   help="load claims from this file or folder (repeatable); only these are used unless --with-builtin")
+    p.add_argument("--with-builtin", action="store_true",
+                   help="with --module: also the built-in claims and those of installed plugins")
+
+
+def _verdicts(text: str) -> list[str]:
+    words = [w.strip() for w in text.split(",") if w.strip()]
+    known = set(VERDICTS) | set(EQUATION_VERDICTS)
+    unknown = [w for w in words if w not in known]
+    if unknown or not words:
+        raise argparse.ArgumentTypeError(f"unknown verdict {', '.join(unknown) or text!r}; choose from {', '.join(sorted(known))}")
+    return words
 
 
 def _console() -> Console:
     # a pipe or CI log has no width; the summary table needs room
     return Console() if sys.stdout.isatty() else Console(width=160)
+
+
+def _show(document: dict, fmt: str, only: list[str] | None, console: Console) -> None:
+    """Print the summary of ``document`` in ``fmt`` (table, md or json), limited to the verdicts ``only``."""
+    if fmt == "md":
+        from reports.markdown import render
+
+        sys.stdout.write(render(document, only=only))
+    elif fmt == "json":
+        from reports.lines import filtered
+
+        sys.stdout.write(json.dumps(filtered(document, only), indent=1) + "\n")
+    else:
+        from reports.terminal import print_summary
+
+        print_summary(document, console, only=only)
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
@@ -52,9 +103,12 @@ def cmd_audit(args: argparse.Namespace) -> int:
         args.mode, seed=args.seed, workers=args.workers, samples=args.samples,
         sampling="qmc" if args.qmc else None, database=None if args.no_database else args.database,
     )
+    # the progress bar goes to standard error when standard output carries Markdown or JSON
+    bar_console = console if args.format == "table" else Console(stderr=True)
     with Progress(
         TextColumn("[bold]auditing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        TextColumn("{task.description}"), console=console, transient=True, disable=args.quiet,
+        TextColumn("eta"), TimeRemainingColumn(), TextColumn("{task.description}"),
+        console=bar_console, transient=True, disable=args.quiet,
     ) as progress:
         task = progress.add_task("", total=len(claims))
 
@@ -66,11 +120,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(document, indent=1))
     if not args.quiet:
-        from reports.terminal import print_summary
-
-        print_summary(document, console)
+        _show(document, args.format, args.only, console)
         if args.json:
-            console.print(f"results written to {args.json}")
+            Console(stderr=True).print(f"results written to {args.json}")
     status = exit_status(document)
     if args.report:
         # the renderer sees exactly what the result file holds
@@ -115,7 +167,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.format == "md":
         from reports.markdown import render
 
-        text = render(document)
+        text = render(document, only=args.only)
         if args.out:
             out = Path(args.out)
             if out.is_dir() or not out.suffix:  # a folder: DIR/report.md
@@ -125,10 +177,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(text)
         return 0
-    if args.format == "table":
-        from reports.terminal import print_summary
-
-        print_summary(document)
+    if args.format in ("table", "json"):
+        _show(document, args.format, args.only, _console())
         return 0
     folder = Path(args.out) if args.out else Path(args.results).resolve().parent / "report"
     return _render_latex(document, folder, pdf=not args.no_pdf)
@@ -202,20 +252,28 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="derivcheck", description="Check the equations of research notes, with evidence.")
-    sub = ap.add_subparsers(dest="command", required=True)
+    ap = argparse.ArgumentParser(prog="derivcheck", description="Check the equations of research notes, with evidence.",
+                                 epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--version", action="version", version=f"derivcheck {tool_version()}", help="print the version and exit")
+    sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    a = sub.add_parser("audit", help="audit the registered claims")
+    a = sub.add_parser("audit", help="audit the registered claims", epilog=EXAMPLES,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
     _add_selection(a)
-    a.add_argument("--mode", choices=("quick", "thorough"), default="quick")
-    a.add_argument("--seed", type=int, default=0)
+    a.add_argument("--mode", choices=("quick", "thorough"), default="quick",
+                   help="quick: 8 points, 2^16 samples, 30 digits per claim; thorough: 60 points, 2^20 samples, 40 digits")
+    a.add_argument("--seed", type=int, default=0, help="seed of every random choice; the same seed gives the same verdicts (default 0)")
     a.add_argument("--json", metavar="PATH", help="write the result file (JSON schema of DESIGN.md)")
     a.add_argument("--workers", type=int, default=None, help="claims audited in parallel (default 2)")
     a.add_argument("--samples", type=int, default=None, help="Monte Carlo samples per evaluation (overrides the mode)")
     a.add_argument("--qmc", action="store_true", help="randomized quasi-Monte Carlo (scrambled Sobol) instead of plain MC")
     a.add_argument("--database", default=".derivcheck/examples", help="example database folder (shrunk counterexamples, replayed first)")
     a.add_argument("--no-database", action="store_true", help="do not read or write the example database")
-    a.add_argument("--quiet", action="store_true", help="no progress bar or table")
+    a.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    a.add_argument("--only", type=_verdicts, metavar="VERDICT[,VERDICT]",
+                   help="show only lines with these verdicts, e.g. refuted,error or false,inherited (the result file keeps all)")
+    a.add_argument("--format", choices=("table", "md", "json"), default="table",
+                   help="the summary on standard output: table (terminal, default), md (Markdown for a PR) or json")
     a.add_argument("--report", metavar="DIR", help="also render the LaTeX/PDF report into DIR (report.tex, report.pdf)")
     a.set_defaults(func=cmd_audit)
 
@@ -223,17 +281,18 @@ def parser() -> argparse.ArgumentParser:
     _add_selection(ls)
     ls.set_defaults(func=cmd_list)
 
-    r = sub.add_parser("report", help="render a result file")
+    r = sub.add_parser("report", help="render a result file", epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     r.add_argument("results", help="a JSON file written by 'derivcheck audit --json'")
-    r.add_argument("--format", choices=("latex", "md", "table"), default="latex",
-                   help="latex: DIR/report.tex and, with pdflatex, DIR/report.pdf (default); md: Markdown; table: terminal")
+    r.add_argument("--format", choices=("latex", "md", "table", "json"), default="latex",
+                   help="latex: DIR/report.tex and, with pdflatex, DIR/report.pdf (default); md: Markdown; table: terminal; json")
+    r.add_argument("--only", type=_verdicts, metavar="VERDICT[,VERDICT]", help="md, table, json: only lines with these verdicts")
     r.add_argument("--out", metavar="DIR", help="latex: the report folder (default: report/ beside RESULTS.json); "
                    "md: a file, or a folder for DIR/report.md (default: standard output)")
     r.add_argument("--no-pdf", action="store_true", help="latex: write report.tex and the figures only")
     r.set_defaults(func=cmd_report)
     cov = sub.add_parser("coverage", help="which numbered equations of notes have entries")
-    cov.add_argument("notes", nargs="+", metavar="NOTE")
-    cov.add_argument("--module", action="append", metavar="PATH", help="also load claims from this file or folder")
+    cov.add_argument("notes", nargs="+", metavar="NOTE", help="note files (plain text or .tex with LaTeX displays)")
+    _add_module(cov)
     cov.add_argument("--json", metavar="PATH", help="write the coverage as JSON ('-' for standard output)")
     cov.add_argument("--parse", action="store_true", help="also say whether SymPy's LaTeX parser reads each equation")
     cov.set_defaults(func=cmd_coverage)

@@ -24,8 +24,9 @@ from .api import Claim
 from .audit import audit_claim
 from .registry import LoadFailure, Registry
 from .settings import AuditSettings
+from .version import tool_version
 
-TOOL_VERSION = "0.1.0"
+TOOL_VERSION = tool_version()  # one version string: pyproject.toml, through importlib.metadata
 VERDICTS = ("proved", "confirmed", "refuted", "inconclusive", "error", "definition", "incomplete")
 
 _STATE: dict[str, object] = {}
