@@ -39,6 +39,7 @@ from numerics.quadrature import QuadratureError
 from numerics.search import Evaluation, point_key, search
 
 from .api import TODO, Claim, Point, Sampled, Side
+from .paths import scrub, shown
 from .settings import AuditSettings
 from .sides import describe, describe_format, evaluate_pair
 
@@ -497,7 +498,7 @@ def audit_claim(claim: Claim, settings: AuditSettings, lookup: Callable[[str], C
             "reference": describe(claim.reference), "reference_format": describe_format(claim.reference),
         },
         "remark": claim.remark or None,
-        "defined_at": claim.defined_at,
+        "defined_at": shown(claim.defined_at),  # relative: outputs never name the machine's paths
         "params": sorted(claim.params),
     }
     try:
@@ -511,7 +512,7 @@ def audit_claim(claim: Claim, settings: AuditSettings, lookup: Callable[[str], C
             result["verdict"] = "inconclusive"
             result["diagnosis"] = (
                 f"{' and '.join(missing)} not written: fill in {', '.join(m + '=' for m in missing)} "
-                f"in {claim.defined_at}"
+                f"in {shown(claim.defined_at)}"
             )
         else:
             check = check_sides(claim, claim.claimed, claim.reference, settings, "truth")
@@ -540,6 +541,6 @@ def audit_claim(claim: Claim, settings: AuditSettings, lookup: Callable[[str], C
         result["diagnosis"] = (
             f"module {claim.module}, claim {claim.id!r}: the claim's code raised {type(exc).__name__}: {exc}"
         )
-        result["traceback"] = traceback.format_exc(limit=8)
+        result["traceback"] = scrub(traceback.format_exc(limit=8), claim.defined_at.rpartition(":")[0])
     result["seconds"] = round(time.perf_counter() - start, 3)
     return result

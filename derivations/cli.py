@@ -180,7 +180,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.format in ("table", "json"):
         _show(document, args.format, args.only, _console())
         return 0
-    folder = Path(args.out) if args.out else Path(args.results).resolve().parent / "report"
+    folder = Path(args.out) if args.out else Path(args.results).parent / "report"  # as given: no absolute path in messages
     return _render_latex(document, folder, pdf=not args.no_pdf)
 
 
@@ -195,7 +195,13 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     if missing_files:
         print(f"derivcheck coverage: no such note: {', '.join(missing_files)}", file=sys.stderr)
         return 2
-    report = coverage(args.notes, reg.claims, parse=args.parse)
+    from .notes import NoDisplayError
+
+    try:
+        report = coverage(args.notes, reg.claims, parse=args.parse)
+    except NoDisplayError as exc:  # "0 of 0 covered" would pass a CI gate: fail loudly instead
+        print(f"derivcheck coverage: {exc}", file=sys.stderr)
+        return 2
     if args.json:
         text = json.dumps(as_json(report), indent=1)
         if args.json == "-":
@@ -244,7 +250,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         text = render(args.name, Path(args.from_note) if args.from_note else None, [str(e) for e in args.eq or []])
         target = Path(args.out) / f"{args.name}.py"
         write(target, text, force=args.force)
-    except (KeyError, FileExistsError, FileNotFoundError) as exc:
+    except (KeyError, ValueError, FileExistsError, FileNotFoundError) as exc:  # ValueError: notes.NoDisplayError
         print(f"derivcheck new: {exc}", file=sys.stderr)
         return 2
     print(f"wrote {target}; audit it with: derivcheck audit --module {target}")
