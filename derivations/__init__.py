@@ -15,3 +15,12 @@ import os as _os
 # its workers at run time (threadpoolctl), for processes that imported numpy first.
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     _os.environ.setdefault(_var, "1")
+
+
+def __getattr__(name: str):
+    """``derivations.check`` and ``derivations.CheckResult`` (imported on first use: the engine is not loaded before)."""
+    if name in ("check", "CheckResult"):
+        from . import interactive
+
+        return getattr(interactive, name)
+    raise AttributeError(f"module 'derivations' has no attribute {name!r}")
