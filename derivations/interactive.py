@@ -88,7 +88,9 @@ def _claim_and_lookup(claim_or_id: Claim | str, module: str | Path | None):
     reg = registry.discover(extra=[Path(module)] if module else [], builtin=module is None, plugins=module is None)
     if claim_or_id not in reg:
         close = difflib.get_close_matches(str(claim_or_id), [c.id for c in reg], n=3)
-        where = f"module {module}" if module else "the registered claims"
+        from .paths import shown
+
+        where = f"module {shown(Path(module).resolve())}" if module else "the registered claims"
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         problems = "".join(f"\n{f.location} could not be imported:\n{f.traceback}" for f in reg.failures)
         raise KeyError(f"no claim {claim_or_id!r} in {where}{hint}{problems}")
