@@ -115,7 +115,13 @@ def cmd_audit(args: argparse.Namespace) -> int:
         def tick(result: dict) -> None:
             progress.update(task, advance=1, description=f"{result['id']}: {result['verdict']}")
 
-        document = run(reg, claims, settings, on_result=tick)
+        from .cache import ResultCache
+
+        document = run(reg, claims, settings, on_result=tick, cache=None if args.no_cache else ResultCache(args.cache))
+    reused = sum(1 for r in document["results"] if r.get("reused"))
+    if reused and not args.quiet:
+        Console(stderr=True).print(f"[dim]{reused} of {len(document['results'])} records reused from the cache "
+                                   f"({args.cache}; --no-cache recomputes every claim)[/]")
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(document, indent=1))
@@ -275,6 +281,10 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--qmc", action="store_true", help="randomized quasi-Monte Carlo (scrambled Sobol) instead of plain MC")
     a.add_argument("--database", default=".derivcheck/examples", help="example database folder (shrunk counterexamples, replayed first)")
     a.add_argument("--no-database", action="store_true", help="do not read or write the example database")
+    a.add_argument("--cache", default=".derivcheck/cache", metavar="DIR",
+                   help="result cache: a claim whose code, callees, settings, seed and library versions are unchanged "
+                        "is not re-audited (default .derivcheck/cache)")
+    a.add_argument("--no-cache", action="store_true", help="audit every claim; neither read nor write the result cache")
     a.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     a.add_argument("--only", type=_verdicts, metavar="VERDICT[,VERDICT]",
                    help="show only lines with these verdicts, e.g. refuted,error or false,inherited (the result file keeps all)")

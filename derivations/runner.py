@@ -21,6 +21,7 @@ from importlib.metadata import PackageNotFoundError, version
 from threadpoolctl import threadpool_limits
 
 from .api import Claim
+from .cache import ResultCache
 from .audit import audit_claim
 from .registry import LoadFailure, Registry
 from .settings import AuditSettings
@@ -107,19 +108,40 @@ def run(
     claims: Sequence[Claim],
     settings: AuditSettings,
     on_result: Callable[[dict], None] | None = None,
+    cache: ResultCache | None = None,
 ) -> dict:
-    """Audit ``claims`` and return the whole result document (DESIGN.md schema)."""
+    """Audit ``claims`` and return the whole result document (DESIGN.md schema).
+
+    With a ``cache`` (:mod:`derivations.cache`), a claim whose key (its code, what it calls, the line
+    it follows, the settings, the library versions) is unchanged gets its stored record back, marked
+    ``"reused": true``; the others are audited and stored.
+    """
     ids = [c.id for c in claims]
     results: dict[str, dict] = {}
     _STATE.update(registry=registry, settings=settings)
+    # --- issue 15: incremental audits (begin)
+    keys: dict[str, str | None] = {}
+    if cache is not None:
+        from .cache import keys as cache_keys
+
+        keys = cache_keys(claims, lambda i: registry.get(i) if i in registry else None, settings)
+        reused = {c.id: cache.get(keys.get(c.id)) for c in claims}
+        reused = {cid: {**rec, "reused": True} for cid, rec in reused.items() if rec is not None}
+        claims = [c for c in claims if c.id not in reused]
+    # --- issue 15 (end)
     groups = sorted(_groups(claims), key=len, reverse=True)  # long chains first: better packing
-    workers = max(1, min(settings.workers, len(groups)))
+    workers = max(1, min(settings.workers, len(groups))) if groups else 1
 
     def collect(batch: list[dict]) -> None:
         for res in batch:
             results[res["id"]] = res
+            if cache is not None and not res.get("reused"):
+                cache.put(keys.get(res["id"]), res)
             if on_result:
                 on_result(res)
+
+    if cache is not None:
+        collect(list(reused.values()))
 
     if workers == 1:
         for group in groups:

@@ -177,7 +177,7 @@ def test_audit_formats_only_and_a_module_alone(tmp_path: Path, capsys) -> None:
         claim("mine.false", sources=quote("n.txt", "f"), latex="2x", params={"x": st.floats(0.1, 3)},
               claimed=2 * x, reference=x)
     """))
-    common = ["audit", "--module", str(mod), "--no-database", "--workers", "1"]
+    common = ["audit", "--module", str(mod), "--no-database", "--no-cache", "--workers", "1"]
     assert cli.main([*common, "--format", "json"]) == 1
     doc = json.loads(capsys.readouterr().out)
     assert sorted(r["id"] for r in doc["results"]) == ["mine.false", "mine.true"]  # no built-in claim ran
