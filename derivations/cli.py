@@ -117,7 +117,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
         from .cache import ResultCache
 
-        document = run(reg, claims, settings, on_result=tick, cache=None if args.no_cache else ResultCache(args.cache))
+        document = run(reg, claims, settings, on_result=tick, cache=None if args.no_cache else ResultCache(args.cache),
+                       executor=_executor(args, settings))
     reused = sum(1 for r in document["results"] if r.get("reused"))
     if reused and not args.quiet:
         Console(stderr=True).print(f"[dim]{reused} of {len(document['results'])} records reused from the cache "
@@ -135,6 +136,17 @@ def cmd_audit(args: argparse.Namespace) -> int:
         if _render_latex(json.loads(json.dumps(document)), Path(args.report), pdf=True) != 0:
             status = max(status, 2)
     return status
+
+
+def _executor(args: argparse.Namespace, settings: AuditSettings):
+    """None for the local pool; for ``--executor dask`` the dask executor (LocalCluster unless --scheduler)."""
+    if args.executor != "dask":
+        return None
+    from .distributed import Discovery, executor
+
+    modules = tuple(str(Path(m).resolve()) for m in (args.module or []))
+    everything = not modules or args.with_builtin
+    return executor(Discovery(modules, everything, everything), settings, scheduler=args.scheduler)
 
 
 def _render_latex(document: dict, folder: Path, pdf: bool) -> int:
@@ -188,6 +200,32 @@ def cmd_report(args: argparse.Namespace) -> int:
         return 0
     folder = Path(args.out) if args.out else Path(args.results).parent / "report"  # as given: no absolute path in messages
     return _render_latex(document, folder, pdf=not args.no_pdf)
+
+
+def cmd_annotate(args: argparse.Namespace) -> int:
+    """The note as a self-contained HTML page with a verdict mark beside each equation."""
+    from reports.annotate import Display, render
+    from reports.load import ResultFileError, load
+
+    from .notes import NoDisplayError, equations
+
+    try:
+        document = load(args.results)
+        eqs = equations(args.note)
+    except (ResultFileError, NoDisplayError, OSError) as exc:
+        print(f"derivcheck annotate: {exc}", file=sys.stderr)
+        return 2
+    spans: dict[tuple[int, int], list] = {}
+    for e in eqs:
+        spans.setdefault(e.span, []).append(e.label)
+    displays = [Display(a, b, tuple(labels)) for (a, b), labels in spans.items()]
+    note = Path(args.note)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / (note.stem + ".html")
+    target.write_text(render(note.name, note.read_text(encoding="utf-8"), displays, document, args.report_link))
+    print(f"wrote {target}")
+    return 0
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
@@ -285,6 +323,10 @@ def parser() -> argparse.ArgumentParser:
                    help="result cache: a claim whose code, callees, settings, seed and library versions are unchanged "
                         "is not re-audited (default .derivcheck/cache)")
     a.add_argument("--no-cache", action="store_true", help="audit every claim; neither read nor write the result cache")
+    a.add_argument("--executor", choices=("local", "dask"), default="local",
+                   help="local: a process pool on this machine (default); dask: dask.distributed tasks")
+    a.add_argument("--scheduler", metavar="ADDRESS",
+                   help="with --executor dask: the scheduler (e.g. tcp://10.0.0.1:8786); default: a LocalCluster of --workers processes")
     a.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     a.add_argument("--only", type=_verdicts, metavar="VERDICT[,VERDICT]",
                    help="show only lines with these verdicts, e.g. refuted,error or false,inherited (the result file keeps all)")
@@ -306,6 +348,13 @@ def parser() -> argparse.ArgumentParser:
                    "md: a file, or a folder for DIR/report.md (default: standard output)")
     r.add_argument("--no-pdf", action="store_true", help="latex: write report.tex and the figures only")
     r.set_defaults(func=cmd_report)
+    an = sub.add_parser("annotate", help="the note as an HTML page with a verdict mark beside each equation")
+    an.add_argument("note", metavar="NOTE", help="the note file (plain text or .tex)")
+    an.add_argument("--results", required=True, metavar="R.json", help="a result file written by 'derivcheck audit --json'")
+    an.add_argument("--out", default="annotated", metavar="DIR", help="folder for NOTE.html (default: annotated/)")
+    an.add_argument("--report-link", metavar="URL", help="where the full report is, linked from the page (e.g. report/report.pdf)")
+    an.set_defaults(func=cmd_annotate)
+
     cov = sub.add_parser("coverage", help="which numbered equations of notes have entries")
     cov.add_argument("notes", nargs="+", metavar="NOTE", help="note files (plain text or .tex with LaTeX displays)")
     _add_module(cov)

@@ -47,6 +47,7 @@ class NoteEquation:
     label: str | None  # printed equation number, or None for an unnumbered display
     latex: str         # the display without its tag
     line: int          # 1-based line where the display (or the row) starts
+    span: tuple[int, int] = (-1, -1)  # character offsets of the whole display in the note's text
 
 
 def _uncommented(text: str) -> str:
@@ -90,7 +91,7 @@ def equations(path: str | Path) -> list[NoteEquation]:
             tag = _TAG.search(body)
             label = (tag.group("n") or tag.group("t")).strip() if tag else None
             latex = body[: tag.start()].rstrip() if tag else body
-            out.append(NoteEquation(path.name, label, latex, line_at(m.start())))
+            out.append(NoteEquation(path.name, label, latex, line_at(m.start()), m.span()))
             continue
         env, starred, body = m.group("env"), bool(m.group("star")), m.group("body")
         rows = _rows(body) if env in _MULTIROW else [(body, 0)]
@@ -104,7 +105,8 @@ def equations(path: str | Path) -> list[NoteEquation]:
             else:
                 counter += 1
                 label = str(counter)
-            out.append(NoteEquation(path.name, label, latex, line_at(m.start("body") + offset + len(row) - len(row.lstrip()))))
+            out.append(NoteEquation(path.name, label, latex,
+                                    line_at(m.start("body") + offset + len(row) - len(row.lstrip())), m.span()))
     if not out:
         raise NoDisplayError(
             f"{path.name}: no display found (looked for $$...$$, \\[...\\] and the environments "

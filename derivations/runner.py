@@ -109,12 +109,14 @@ def run(
     settings: AuditSettings,
     on_result: Callable[[dict], None] | None = None,
     cache: ResultCache | None = None,
+    executor: Callable[[list[list[str]], Callable[[list[dict]], None]], None] | None = None,
 ) -> dict:
     """Audit ``claims`` and return the whole result document (DESIGN.md schema).
 
     With a ``cache`` (:mod:`derivations.cache`), a claim whose key (its code, what it calls, the line
     it follows, the settings, the library versions) is unchanged gets its stored record back, marked
-    ``"reused": true``; the others are audited and stored.
+    ``"reused": true``; the others are audited and stored.  An ``executor`` (e.g.
+    :func:`derivations.distributed.executor`) runs the groups instead of the local pool.
     """
     ids = [c.id for c in claims]
     results: dict[str, dict] = {}
@@ -143,7 +145,9 @@ def run(
     if cache is not None:
         collect(list(reused.values()))
 
-    if workers == 1:
+    if executor is not None and groups:  # issue 15: e.g. dask; same groups, same order of the result file
+        executor(groups, collect)
+    elif workers == 1:
         for group in groups:
             collect(_audit_group(group))
     else:

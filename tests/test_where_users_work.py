@@ -181,3 +181,55 @@ def test_the_example_notebook_runs(tmp_path: Path) -> None:
     cards = [o for o in outputs if "text/html" in o.get("data", {})]
     assert len(cards) == 2 and "CheckResult(id='notebook.double', verdict='refuted')" in cards[0]["data"]["text/plain"]
     assert "data:image/svg+xml;base64," in cards[0]["data"]["text/html"]
+
+
+# ------------------------------------------------------------------ scale-out
+@pytest.mark.slow
+def test_dask_executor_gives_the_local_pools_results() -> None:
+    """The notes' bump* claims on a 2-worker LocalCluster: same order, verdicts, inheritance and counterexamples."""
+    pytest.importorskip("dask.distributed")
+    from dataclasses import replace
+
+    from derivations import distributed
+
+    reg = registry.discover()
+    claims = reg.select(["bump*"])
+    settings = AuditSettings.for_mode("quick", workers=2, database=None)
+    local = runner.run(reg, claims, replace(settings, workers=1))
+    remote = runner.run(reg, claims, settings, executor=distributed.executor(distributed.Discovery(), settings))
+
+    def essence(doc: dict) -> list[tuple]:
+        return [(r["id"], r["verdict"], r["inherits_from"], r["follows"], json.dumps(r["counterexample"], sort_keys=True))
+                for r in doc["results"]]
+
+    assert len(claims) > 10 and essence(remote) == essence(local)
+
+
+# ------------------------------------------------------------------ annotated note
+def test_annotate_marks_each_equation_and_is_self_contained(tmp_path: Path, monkeypatch) -> None:
+    note = tmp_path / "n.txt"
+    note.write_text("Intro <b>bold?</b>.\n$$a = b \\quad (1)$$\nSo a = 2b. This looks wrong tbh\n$$c = d \\quad (2)$$\n"
+                    "$$e = f \\quad (3)$$\n")
+
+    def entry(id_: str, verdict: str, eq: str | None, **kw) -> dict:
+        return {"id": id_, "verdict": verdict, "kind": "claim", "note_flag": None, "diagnosis": None, "corrected": None,
+                "evidence": {"resolution_text": "1e-25 relative by quadrature"}, "counterexample": None,
+                "sources": [{"note": "n.txt", "equation": eq, "quote": None if eq else "So a = 2b."}], **kw}
+
+    doc = {"tool_version": "0", "settings": {"mode": "quick", "seed": 0}, "results": [
+        entry("x.one", "confirmed", "1"),
+        entry("x.two", "refuted", "2", diagnosis="off by 2", corrected={"latex": "c = 2d", "verdict": "confirmed"},
+              counterexample={"params": {}}),
+        entry("x.quote", "refuted", None, note_flag="This looks wrong tbh", diagnosis="half"),
+    ]}
+    (tmp_path / "r.json").write_text(json.dumps(doc))
+    monkeypatch.setattr("reports.load.validate", lambda d: None)  # a sketch of a result file: the fields the page reads
+    assert cli.main(["annotate", str(note), "--results", str(tmp_path / "r.json"), "--out", str(tmp_path / "a")]) == 0
+    page = (tmp_path / "a" / "n.html").read_text()
+    assert "&lt;b&gt;bold?&lt;/b&gt;" in page and "<b>" not in page  # the note's text is text
+    assert "(1) <span class='mark' style='background:#1a7f37' title='confirmed'>" in page
+    assert "title='refuted'>\u2717 refuted</span> <code>x.two</code> off by 2" in page
+    assert "corrected form (confirmed): <code>c = 2d</code>" in page
+    assert "(3) <span class='mark' style='background:#8c959f'>\u2205 not audited" in page
+    assert "<mark class='quote'" in page and "<mark class='doubt' title='the note&#x27;s own doubt'>This looks wrong tbh" in page
+    assert "http" not in page.replace("http-equiv", "") and "<script" not in page and "src=" not in page
