@@ -35,5 +35,14 @@ from .api import (
 
 __all__ = [
     "TODO", "Chain", "Claim", "Correction", "DataModel", "Point", "Sampled", "Source", "Tolerances",
-    "claim", "definition", "eq", "incomplete", "quote",
+    "claim", "definition", "eq", "incomplete", "quote", "check", "CheckResult",
 ]
+
+
+def __getattr__(name: str):
+    """``derivations.check`` and ``derivations.CheckResult`` (imported on first use: the engine is not loaded before)."""
+    if name in ("check", "CheckResult"):
+        from . import interactive
+
+        return getattr(interactive, name)
+    raise AttributeError(f"module 'derivations' has no attribute {name!r}")

@@ -1,11 +1,13 @@
 """The ``derivcheck`` command.
 
     derivcheck audit [--select GLOB] [--mode quick|thorough] [--seed N]
-                     [--module PATH] [--json PATH] [--workers N] [--qmc]
+                     [--module PATH [--with-builtin]] [--json PATH] [--workers N] [--qmc]
+                     [--only VERDICT[,VERDICT]] [--format table|md|json]
     derivcheck list  [--select GLOB] [--module PATH]
-    derivcheck report RESULTS.json [--format latex|md|table] [--out DIR]
+    derivcheck report RESULTS.json [--format latex|md|table|json] [--out DIR] [--only ...]
     derivcheck coverage NOTE... [--json PATH] [--parse] [--module PATH]
     derivcheck new NAME [--from NOTE --eq N ...] [--out DIR] [--force]
+    derivcheck --version
 
 Exit status of ``audit``: 0 when every checkable claim is proved or
 confirmed, 1 when any is refuted or inconclusive, 2 for errors in claims or
@@ -32,20 +34,54 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                           TimeRemainingColumn)
 
 from .engine import registry as registry_mod
+from .engine.record import VERDICTS
 from .engine.runner import exit_status, run
 from .engine.settings import AuditSettings
+from .engine.version import tool_version
+
+EQUATION_VERDICTS = ("true", "false", "inherited", "ambiguous", "definition", "incomplete", "undecided")
+
+EXAMPLES = """examples:
+  derivcheck audit --select 'gdln.*' --workers 1       audit the gated deep linear network claims
+  derivcheck audit --only refuted,error                show only the lines that are wrong
+  derivcheck audit --format md > summary.md            a Markdown summary for a pull request
+  derivcheck audit --module my_claims.py               audit your own module (alone)
+  derivcheck audit --json out/results.json --report out/report
+  derivcheck report out/results.json --format md --out summary.md
+  derivcheck coverage notes/my_note.tex                which numbered equations have claims
+"""
 
 
 def _registry(args: argparse.Namespace) -> registry_mod.Registry:
-    return registry_mod.discover(extra=[Path(m) for m in (args.module or [])])
+    """The claims of ``--module`` alone when given (the built-in ones only with ``--with-builtin``), else the built-in ones."""
+    modules = [Path(m) for m in (args.module or [])]
+    everything = not modules or getattr(args, "with_builtin", False)
+    return registry_mod.discover(extra=modules, builtin=everything, plugins=everything)
 
 
 def _add_selection(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--select", action="append", metavar="GLOB", help="only claims whose id matches (repeatable)")
-    p.add_argument("--module", action="append", metavar="PATH", help="also load claims from this file or folder (repeatable)")
+    p.add_argument("--select", action="append", metavar="GLOB", help="only claims whose id matches the glob (repeatable)")
+    _add_module(p)
+
+
+def _add_module(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--module", action="append", metavar="PATH",
+                   help="load claims from this file or folder (repeatable); only these are used unless --with-builtin")
+    p.add_argument("--with-builtin", action="store_true",
+                   help="with --module: also the built-in claims and those of installed plugins")
+
+
+def _verdicts(text: str) -> list[str]:
+    words = [w.strip() for w in text.split(",") if w.strip()]
+    known = set(VERDICTS) | set(EQUATION_VERDICTS)
+    unknown = [w for w in words if w not in known]
+    if unknown or not words:
+        raise argparse.ArgumentTypeError(f"unknown verdict {', '.join(unknown) or text!r}; choose from {', '.join(sorted(known))}")
+    return words
 
 
 def _console() -> Console:
@@ -96,6 +132,22 @@ def _write_results(path: str, document: dict) -> str | None:
 # ---- end issue 17 ----
 
 
+def _show(document: dict, fmt: str, only: list[str] | None, console: Console) -> None:
+    """Print the summary of ``document`` in ``fmt`` (table, md or json), limited to the verdicts ``only``."""
+    if fmt == "md":
+        from reports.markdown import render
+
+        sys.stdout.write(render(document, only=only))
+    elif fmt == "json":
+        from reports.lines import filtered
+
+        sys.stdout.write(json.dumps(filtered(document, only), indent=1) + "\n")
+    else:
+        from reports.terminal import print_summary
+
+        print_summary(document, console, only=only)
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
     console = _console()
     problem = _audit_misuse(args)
@@ -113,23 +165,31 @@ def cmd_audit(args: argparse.Namespace) -> int:
         sampling="qmc" if args.qmc else None, database=None if args.no_database else args.database,
         deadline=args.deadline,
     )
+    # the progress bar goes to standard error when standard output carries Markdown or JSON
+    bar_console = console if args.format == "table" else Console(stderr=True)
     with Progress(
         TextColumn("[bold]auditing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        TextColumn("{task.description}"), console=console, transient=True, disable=args.quiet,
+        TextColumn("eta"), TimeRemainingColumn(), TextColumn("{task.description}"),
+        console=bar_console, transient=True, disable=args.quiet,
     ) as progress:
         task = progress.add_task("", total=len(claims))
 
         def tick(result: dict) -> None:
             progress.update(task, advance=1, description=f"{result['id']}: {result['verdict']}")
 
-        document = run(reg, claims, settings, on_result=tick)
+        from .engine.cache import ResultCache
+
+        document = run(reg, claims, settings, on_result=tick, cache=None if args.no_cache else ResultCache(args.cache),
+                       executor=_executor(args, settings))
+    reused = sum(1 for r in document["results"] if r.get("reused"))
+    if reused and not args.quiet:
+        Console(stderr=True).print(f"[dim]{reused} of {len(document['results'])} records reused from the cache "
+                                   f"({args.cache}; --no-cache recomputes every claim)[/]")
     write_error = _write_results(args.json, document) if args.json else None
     if not args.quiet:
-        from reports.terminal import print_summary
-
-        print_summary(document, console)
+        _show(document, args.format, args.only, console)
         if args.json and not write_error:
-            console.print(f"results written to {args.json}")
+            Console(stderr=True).print(f"results written to {args.json}")
     status = exit_status(document)
     if document.get("complete") is False:
         print(f"derivcheck audit: interrupted ({document.get('interrupted')}); the result holds the claims "
@@ -142,6 +202,17 @@ def cmd_audit(args: argparse.Namespace) -> int:
         if _render_latex(json.loads(json.dumps(document)), Path(args.report), pdf=True) != 0:
             status = max(status, 2)
     return status
+
+
+def _executor(args: argparse.Namespace, settings: AuditSettings):
+    """None for the local pool; for ``--executor dask`` the dask executor (LocalCluster unless --scheduler)."""
+    if args.executor != "dask":
+        return None
+    from .engine.distributed import Discovery, executor
+
+    modules = tuple(str(Path(m).resolve()) for m in (args.module or []))
+    everything = not modules or args.with_builtin
+    return executor(Discovery(modules, everything, everything), settings, scheduler=args.scheduler)
 
 
 def _render_latex(document: dict, folder: Path, pdf: bool) -> int:
@@ -191,27 +262,51 @@ def cmd_report(args: argparse.Namespace) -> int:
             except OutputError as exc:
                 print(f"derivcheck report: {exc}", file=sys.stderr)
                 return 2
-        text = render(document)
+        text = render(document, only=args.only)
         if out is not None:
             out.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_text(out, text)
         else:
             sys.stdout.write(text)
         return 0
-    if args.format == "table":
-        from reports.terminal import print_summary
-
-        print_summary(document)
+    if args.format in ("table", "json"):
+        _show(document, args.format, args.only, _console())
         return 0
-    folder = Path(args.out) if args.out else Path(args.results).resolve().parent / "report"
+    folder = Path(args.out) if args.out else Path(args.results).parent / "report"  # as given: no absolute path in messages
     from reports.safeio import OutputError, check_report_folder
 
-    try:  # issue 17: a folder holding files derivcheck did not write is refused, never cleared
+    try:  # a folder holding files derivcheck did not write is refused, never cleared
         check_report_folder(folder, "--out")
     except OutputError as exc:
         print(f"derivcheck report: {exc}", file=sys.stderr)
         return 2
     return _render_latex(document, folder, pdf=not args.no_pdf)
+
+
+def cmd_annotate(args: argparse.Namespace) -> int:
+    """The note as a self-contained HTML page with a verdict mark beside each equation."""
+    from reports.annotate import Display, render
+    from reports.load import ResultFileError, load
+
+    from .authoring.notes import NoDisplayError, equations
+
+    try:
+        document = load(args.results)
+        eqs = equations(args.note)
+    except (ResultFileError, NoDisplayError, OSError) as exc:
+        print(f"derivcheck annotate: {exc}", file=sys.stderr)
+        return 2
+    spans: dict[tuple[int, int], list] = {}
+    for e in eqs:
+        spans.setdefault(e.span, []).append(e.label)
+    displays = [Display(a, b, tuple(labels)) for (a, b), labels in spans.items()]
+    note = Path(args.note)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / (note.stem + ".html")
+    target.write_text(render(note.name, note.read_text(encoding="utf-8"), displays, document, args.report_link))
+    print(f"wrote {target}")
+    return 0
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
@@ -225,7 +320,13 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     if missing_files:
         print(f"derivcheck coverage: no such note: {', '.join(missing_files)}", file=sys.stderr)
         return 2
-    report = coverage(args.notes, reg.claims, parse=args.parse)
+    from .authoring.notes import NoDisplayError
+
+    try:
+        report = coverage(args.notes, reg.claims, parse=args.parse)
+    except NoDisplayError as exc:  # "0 of 0 covered" would pass a CI gate: fail loudly instead
+        print(f"derivcheck coverage: {exc}", file=sys.stderr)
+        return 2
     if args.json:
         text = json.dumps(as_json(report), indent=1)
         if args.json == "-":
@@ -274,7 +375,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         text = render(args.name, Path(args.from_note) if args.from_note else None, [str(e) for e in args.eq or []])
         target = Path(args.out) / f"{args.name}.py"
         write(target, text, force=args.force)
-    except (KeyError, FileExistsError, FileNotFoundError) as exc:
+    except (KeyError, ValueError, FileExistsError, FileNotFoundError) as exc:  # ValueError: notes.NoDisplayError
         print(f"derivcheck new: {exc}", file=sys.stderr)
         return 2
     print(f"wrote {target}; audit it with: derivcheck audit --module {target}")
@@ -282,20 +383,36 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="derivcheck", description="Check the equations of research notes, with evidence.")
-    sub = ap.add_subparsers(dest="command", required=True)
+    ap = argparse.ArgumentParser(prog="derivcheck", description="Check the equations of research notes, with evidence.",
+                                 epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--version", action="version", version=f"derivcheck {tool_version()}", help="print the version and exit")
+    sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    a = sub.add_parser("audit", help="audit the registered claims")
+    a = sub.add_parser("audit", help="audit the registered claims", epilog=EXAMPLES,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
     _add_selection(a)
-    a.add_argument("--mode", choices=("quick", "thorough"), default="quick")
-    a.add_argument("--seed", type=int, default=0)
+    a.add_argument("--mode", choices=("quick", "thorough"), default="quick",
+                   help="quick: 8 points, 2^16 samples, 30 digits per claim; thorough: 60 points, 2^20 samples, 40 digits")
+    a.add_argument("--seed", type=int, default=0, help="seed of every random choice; the same seed gives the same verdicts (default 0)")
     a.add_argument("--json", metavar="PATH", help="write the result file (JSON schema of DESIGN.md)")
     a.add_argument("--workers", type=int, default=None, help="claims audited in parallel (default 2)")
     a.add_argument("--samples", type=int, default=None, help="Monte Carlo samples per evaluation (overrides the mode)")
     a.add_argument("--qmc", action="store_true", help="randomized quasi-Monte Carlo (scrambled Sobol) instead of plain MC")
     a.add_argument("--database", default=".derivcheck/examples", help="example database folder (shrunk counterexamples, replayed first)")
     a.add_argument("--no-database", action="store_true", help="do not read or write the example database")
-    a.add_argument("--quiet", action="store_true", help="no progress bar or table")
+    a.add_argument("--cache", default=".derivcheck/cache", metavar="DIR",
+                   help="result cache: a claim whose code, callees, settings, seed and library versions are unchanged "
+                        "is not re-audited (default .derivcheck/cache)")
+    a.add_argument("--no-cache", action="store_true", help="audit every claim; neither read nor write the result cache")
+    a.add_argument("--executor", choices=("local", "dask"), default="local",
+                   help="local: a process pool on this machine (default); dask: dask.distributed tasks")
+    a.add_argument("--scheduler", metavar="ADDRESS",
+                   help="with --executor dask: the scheduler (e.g. tcp://10.0.0.1:8786); default: a LocalCluster of --workers processes")
+    a.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    a.add_argument("--only", type=_verdicts, metavar="VERDICT[,VERDICT]",
+                   help="show only lines with these verdicts, e.g. refuted,error or false,inherited (the result file keeps all)")
+    a.add_argument("--format", choices=("table", "md", "json"), default="table",
+                   help="the summary on standard output: table (terminal, default), md (Markdown for a PR) or json")
     a.add_argument("--report", metavar="DIR", help="also render the LaTeX/PDF report into DIR (report.tex, report.pdf)")
     a.add_argument("--deadline", type=float, default=None, metavar="SECONDS",
                    help="per-claim time limit (a chain of n lines gets n times this); the claim is then inconclusive "
@@ -306,17 +423,25 @@ def parser() -> argparse.ArgumentParser:
     _add_selection(ls)
     ls.set_defaults(func=cmd_list)
 
-    r = sub.add_parser("report", help="render a result file")
+    r = sub.add_parser("report", help="render a result file", epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     r.add_argument("results", help="a JSON file written by 'derivcheck audit --json'")
-    r.add_argument("--format", choices=("latex", "md", "table"), default="latex",
-                   help="latex: DIR/report.tex and, with pdflatex, DIR/report.pdf (default); md: Markdown; table: terminal")
+    r.add_argument("--format", choices=("latex", "md", "table", "json"), default="latex",
+                   help="latex: DIR/report.tex and, with pdflatex, DIR/report.pdf (default); md: Markdown; table: terminal; json")
+    r.add_argument("--only", type=_verdicts, metavar="VERDICT[,VERDICT]", help="md, table, json: only lines with these verdicts")
     r.add_argument("--out", metavar="DIR", help="latex: the report folder (default: report/ beside RESULTS.json); "
                    "md: a file, or a folder for DIR/report.md (default: standard output)")
     r.add_argument("--no-pdf", action="store_true", help="latex: write report.tex and the figures only")
     r.set_defaults(func=cmd_report)
+    an = sub.add_parser("annotate", help="the note as an HTML page with a verdict mark beside each equation")
+    an.add_argument("note", metavar="NOTE", help="the note file (plain text or .tex)")
+    an.add_argument("--results", required=True, metavar="R.json", help="a result file written by 'derivcheck audit --json'")
+    an.add_argument("--out", default="annotated", metavar="DIR", help="folder for NOTE.html (default: annotated/)")
+    an.add_argument("--report-link", metavar="URL", help="where the full report is, linked from the page (e.g. report/report.pdf)")
+    an.set_defaults(func=cmd_annotate)
+
     cov = sub.add_parser("coverage", help="which numbered equations of notes have entries")
-    cov.add_argument("notes", nargs="+", metavar="NOTE")
-    cov.add_argument("--module", action="append", metavar="PATH", help="also load claims from this file or folder")
+    cov.add_argument("notes", nargs="+", metavar="NOTE", help="note files (plain text or .tex with LaTeX displays)")
+    _add_module(cov)
     cov.add_argument("--json", metavar="PATH", help="write the coverage as JSON ('-' for standard output)")
     cov.add_argument("--parse", action="store_true", help="also say whether SymPy's LaTeX parser reads each equation")
     cov.set_defaults(func=cmd_coverage)

@@ -4,35 +4,48 @@ Enabled with ``pytest --derivcheck`` (the plugin is registered through the
 ``pytest11`` entry point; without installation add ``-p derivations.pytest_plugin``
 or put ``pytest_plugins = ["derivations.pytest_plugin"]`` in a conftest.py).
 
-    pytest --derivcheck [--derivcheck-select GLOB] [--derivcheck-module PATH]
+    pytest --derivcheck [--derivcheck-select GLOB] [--derivcheck-module PATH [--derivcheck-builtin]]
            [--derivcheck-mode quick|thorough] [--derivcheck-seed N]
 
 Outcomes: proved / confirmed pass; definition / incomplete are skipped;
-refuted fails with the shrunk counterexample in the message; inconclusive and
-error fail with their reason (or are skipped with
-``--derivcheck-inconclusive=skip``).
+refuted fails with the shrunk counterexample, the line the error is inherited
+from, whether the line follows from the one above, and the corrected form in
+the message; inconclusive and error fail with their reason (or are skipped
+with ``--derivcheck-inconclusive=skip``).
+
+With ``--derivcheck-module`` only the claims of those modules are collected
+(the built-in claims about the notes too with ``--derivcheck-builtin``).  Each
+claim's node id is ``<its module's file>::<claim id>``, so JUnit XML names the
+module as the test's ``classname``.  The engine is imported only under
+``--derivcheck``; the plugin's state lives in ``config.stash``.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-# Plugin state, typed (pytest's stash); set only under --derivcheck, when the engine is imported.
-REGISTRY_KEY = pytest.StashKey[object]()
-SETTINGS_KEY = pytest.StashKey[object]()
+_REGISTRY = pytest.StashKey[Any]()
+_SETTINGS = pytest.StashKey[Any]()
+_RESULTS = pytest.StashKey[dict]()  # id -> result record of the claims run so far (for inheritance)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("derivcheck", "derivation checks")
     group.addoption("--derivcheck", action="store_true", help="run every registered claim as a test")
     group.addoption("--derivcheck-select", action="append", default=[], metavar="GLOB", help="only claims whose id matches")
-    group.addoption("--derivcheck-module", action="append", default=[], metavar="PATH", help="also load claims from PATH")
-    group.addoption("--derivcheck-mode", default="quick", choices=("quick", "thorough"))
-    group.addoption("--derivcheck-seed", type=int, default=0)
-    group.addoption("--derivcheck-inconclusive", default="fail", choices=("fail", "skip"))
+    group.addoption("--derivcheck-module", action="append", default=[], metavar="PATH",
+                    help="load claims from PATH (file or folder); only these unless --derivcheck-builtin")
+    group.addoption("--derivcheck-builtin", action="store_true",
+                    help="with --derivcheck-module: also the built-in claims and those of installed plugins")
+    group.addoption("--derivcheck-mode", default="quick", choices=("quick", "thorough"),
+                    help="quick (8 points, 2^16 samples) or thorough (60 points, 2^20 samples)")
+    group.addoption("--derivcheck-seed", type=int, default=0, help="seed of every random choice (default 0)")
+    group.addoption("--derivcheck-inconclusive", default="fail", choices=("fail", "skip"),
+                    help="what an inconclusive claim does to its test (default: fail)")
 
 
 class ClaimFailure(Exception):
@@ -48,10 +61,14 @@ class ClaimItem(pytest.Item):
     def runtest(self) -> None:
         from .engine.audit import audit_claim
         from .engine.record import HOLDS, RECORDED
+        from .engine.runner import trace_inheritance
 
-        registry = self.config.stash[REGISTRY_KEY]
-        settings = self.config.stash[SETTINGS_KEY]
+        registry = self.config.stash[_REGISTRY]
+        settings = self.config.stash[_SETTINGS]
+        done = self.config.stash[_RESULTS]
         self.result = r = audit_claim(registry.get(self.claim_id), settings, lambda i: registry.get(i) if i in registry else None)
+        done[r["id"]] = r
+        trace_inheritance(list(done.values()))  # the lines above in its chain ran first (registry order)
         verdict = r["verdict"]
         if verdict in HOLDS:
             return
@@ -75,6 +92,10 @@ class ClaimItem(pytest.Item):
                 ]
             if r.get("diagnosis"):
                 lines.append(f"  diagnosis: {r['diagnosis']}")
+            lines += _chain_lines(r)
+            corr = r.get("corrected")
+            if corr:
+                lines.append(f"  corrected form ({corr.get('source') or 'derivcheck'}; {corr.get('verdict')}): {corr.get('latex')}")
             if r.get("traceback"):
                 lines.append(r["traceback"])
             return "\n".join(lines)
@@ -82,6 +103,29 @@ class ClaimItem(pytest.Item):
 
     def reportinfo(self):
         return Path(self.config.rootpath), None, f"derivcheck claim {self.claim_id}"
+
+
+def _chain_lines(r: dict) -> list[str]:
+    """Where the error comes from: inherited from a line above, and whether the line follows from the previous one."""
+    out = []
+    if r.get("inherits_from"):
+        out.append(f"  inherited: the error enters at {r['inherits_from']}; this line follows from the line above it")
+    follows = ((r.get("evidence") or {}).get("follows")) or {}
+    if r.get("follows") is True:
+        out.append(f"  follows from {follows.get('from') or r.get('after')}: yes ({follows.get('resolution_text') or follows.get('verdict')})")
+    elif r.get("follows") is False:
+        cx = follows.get("counterexample") or {}
+        where = f" (differs at {json.dumps(cx.get('params'))})" if cx.get("params") is not None else ""
+        out.append(f"  follows from {follows.get('from') or r.get('after')}: no{where}: the error enters here")
+    return out
+
+
+def _node_path(claim) -> str:
+    """The claim's module file, relative to the project: the JUnit ``classname`` comes from it."""
+    from .engine.paths import shown
+
+    file = (claim.defined_at or "").rpartition(":")[0] or claim.module
+    return shown(file)
 
 
 def _source(s: dict) -> str:
@@ -96,18 +140,22 @@ def _short(value: object) -> str:
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list) -> None:
     if not config.getoption("derivcheck"):
         return
-    from .engine import registry
+    from .engine import registry  # the engine: imported only under --derivcheck
     from .engine.settings import AuditSettings
 
-    reg = registry.discover(extra=[Path(p) for p in config.getoption("derivcheck_module")])
-    config.stash[REGISTRY_KEY] = reg
-    config.stash[SETTINGS_KEY] = AuditSettings.for_mode(
+    modules = [Path(p) for p in config.getoption("derivcheck_module")]
+    everything = not modules or config.getoption("derivcheck_builtin")  # a user's module runs alone
+    reg = registry.discover(extra=modules, builtin=everything, plugins=everything)
+    config.stash[_REGISTRY] = reg
+    config.stash[_SETTINGS] = AuditSettings.for_mode(
         config.getoption("derivcheck_mode"), seed=config.getoption("derivcheck_seed"), workers=1
     )
+    config.stash[_RESULTS] = {}
     for failure in reg.failures:
-        items.append(_LoadFailureItem.from_parent(session, name=f"load-error:{failure.module}", failure=failure))
+        items.append(_LoadFailureItem.from_parent(session, name=f"load-error:{failure.module}", failure=failure,
+                                                  nodeid=f"{failure.location}::load-error"))
     for c in reg.select(config.getoption("derivcheck_select") or None):
-        items.append(ClaimItem.from_parent(session, name=c.id, claim_id=c.id))
+        items.append(ClaimItem.from_parent(session, name=c.id, claim_id=c.id, nodeid=f"{_node_path(c)}::{c.id}"))
 
 
 class _LoadFailureItem(pytest.Item):

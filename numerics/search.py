@@ -10,8 +10,11 @@ forever.
 Generation is seeded, so a re-run draws the same points.  (Hypothesis does
 not write its own database when a seed is given, so the failing examples are
 kept here instead: :class:`ExampleDatabase` stores each shrunk counterexample
-as JSON under the caller's key, and a re-run evaluates the stored points
-before it searches.)
+as JSON under the caller's key.)  The seeded search always runs first and the
+stored points are evaluated only when it finds no disagreement: a re-run with
+the same seed then tests exactly the points of the first run and keeps its
+evidence (the spread of points a sweep is drawn over, the resolution), while
+a counterexample found under another seed or mode is still not lost.
 """
 
 from __future__ import annotations
@@ -173,20 +176,24 @@ def search(
 ) -> SearchOutcome:
     """Evaluate up to ``max_examples`` points; shrink the first disagreement.
 
-    With a ``database`` folder, counterexamples stored by earlier runs are
-    evaluated first; a stored point that still disagrees is the outcome
-    (it was shrunk when it was found), and a newly shrunk one is stored.
+    With a ``database`` folder, a newly shrunk counterexample is stored, and
+    the counterexamples stored by earlier runs are evaluated after a seeded
+    search that found none; a stored point that still disagrees is then the
+    outcome (it was shrunk when it was found).  Replaying them *before* the
+    search would make a re-run stop after one point and lose the first run's
+    evidence.
     """
     outcome = SearchOutcome()
     cache: dict[str, Evaluation] = {}
     limit = max_examples + shrink_budget
     store = ExampleDatabase(database) if database else None
     key = f"{key}:{space_key(strategies)}"  # the space is part of the key: a narrowed range starts afresh
-    if store is not None:
-        # a stored point is a hint: replayed first, but one that cannot be evaluated is dropped
-        for point in store.load(key, outcome.warnings):
-            if set(point) != set(strategies):
-                continue  # the parameter space changed since it was stored
+
+    def replay() -> SearchOutcome:
+        # a stored point is a hint: tried after the seeded search, and one that cannot be evaluated is dropped
+        for point in store.load(key, outcome.warnings) if store is not None else []:
+            if set(point) != set(strategies) or point_key(point) in cache:
+                continue  # the parameter space changed since it was stored, or the search tested it
             try:
                 result = evaluate(dict(point))
             except Exception as exc:  # noqa: BLE001 - a corrupt entry is not the claim's error
@@ -196,7 +203,8 @@ def search(
             outcome.evaluations.append(result)
             if result.status == DISAGREE:
                 outcome.failing = result
-                return outcome
+                break
+        return outcome
 
     def condition(point: Mapping[str, Any]) -> bool:
         k = point_key(point)
@@ -221,10 +229,10 @@ def search(
     try:
         found = find(strategy, condition, settings=conf, random=random.Random(seed), database_key=key.encode())
     except NoSuchExample:
-        return outcome
+        return replay()
     except Unsatisfiable as exc:
         outcome.problem = f"Hypothesis could not draw valid points: {exc}"
-        return outcome
+        return replay()
     outcome.failing = cache[point_key(found)]
     if store is not None:
         store.save(key, dict(outcome.failing.point))

@@ -82,6 +82,11 @@ def prove_zero(expr: sympy.Expr, timeout: float = 10.0, anchor: dict | None = No
     import time
 
     start = time.perf_counter()
+    if multiprocessing.current_process().daemon:
+        # a daemonic worker (e.g. a dask nanny's) may not start the child that enforces the deadline, and an
+        # unbounded SymPy call could hang it: no proof is attempted, the numerics decide alone
+        return ProofAttempt(TIMEOUT, "no proof attempted: this worker process cannot start the deadline-bounded "
+                            "SymPy child (daemonic process)", 0.0)
     ctx = multiprocessing.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(expr, anchor, child), daemon=True)

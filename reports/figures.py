@@ -77,8 +77,12 @@ def _new_figure(width: float, height: float, layout: str | None = None):
 
 
 def _save(fig, path: Path) -> None:
+    """PDF for the report; SVG or PNG (by the suffix) for a notebook.  No dates: the same data, the same file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, format="pdf", bbox_inches="tight", metadata={"CreationDate": None, "Creator": "derivcheck"})
+    fmt = path.suffix.lstrip(".").lower() or "pdf"
+    metadata = {"pdf": {"CreationDate": None, "Creator": "derivcheck"}, "svg": {"Date": None, "Creator": "derivcheck"},
+                "png": {"Software": "derivcheck"}}.get(fmt)
+    fig.savefig(path, format=fmt, bbox_inches="tight", metadata=metadata)
 
 
 def sweep_figure(result: dict, path: Path) -> str | None:
@@ -195,8 +199,8 @@ def matrix_figure(result: dict, path: Path) -> str | None:
             "(rows and columns are the matrix indices; the square marks the entry of largest discrepancy).")
 
 
-def figure_for(result: dict, folder: Path, name: str) -> Figure | None:
-    """The figure of a refuted entry, written to ``folder/name.pdf``; None if there is nothing to draw.
+def figure_for(result: dict, folder: Path, name: str, fmt: str = "pdf") -> Figure | None:
+    """The figure of a refuted entry, written to ``folder/name.<fmt>`` (pdf, svg, png); None if there is nothing to draw.
 
     A figure that cannot be drawn (odd data) is left out; it never stops the report.
     """
@@ -207,7 +211,7 @@ def figure_for(result: dict, folder: Path, name: str) -> Figure | None:
     import matplotlib
 
     logging.getLogger("fontTools").setLevel(logging.ERROR)  # font subsetting chatter about old timestamps
-    path = folder / f"{name}.pdf"
+    path = folder / f"{name}.{fmt}"
     try:
         with matplotlib.rc_context(STYLE):
             for draw in (sweep_figure, vector_figure, matrix_figure):

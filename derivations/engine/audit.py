@@ -15,6 +15,7 @@ from typing import Any
 
 from ..api import TODO, Claim, _where
 from .followups import FOLLOWUPS
+from .paths import scrub, shown
 from .record import ResultRecord, source_records
 from .settings import AuditSettings
 from .sides import describe, describe_format
@@ -30,7 +31,7 @@ def _unchecked_verdict(claim: Claim) -> tuple[str, str | None] | None:
     if claim.claimed is TODO or claim.reference is TODO:
         missing = [n for n, s in (("claimed", claim.claimed), ("reference", claim.reference)) if s is TODO]
         return "inconclusive", (
-            f"{' and '.join(missing)} not written: fill in {', '.join(m + '=' for m in missing)} in {claim.defined_at}"
+            f"{' and '.join(missing)} not written: fill in {', '.join(m + '=' for m in missing)} in {shown(claim.defined_at)}"
         )
     return None
 
@@ -65,7 +66,7 @@ def record_for(claim: Claim, *, encoded: dict | None = None, **found: Any) -> di
         id=claim.id, kind=claim.kind, sources=source_records(claim), latex=claim.latex,
         note_flag=claim.note_flag, assumptions=list(claim.assumptions), chain=claim.chain, after=claim.after,
         encoded=encoded if encoded is not None else _encoded(claim), remark=claim.remark or None,
-        defined_at=claim.defined_at, params=sorted(claim.params), **found,
+        defined_at=shown(claim.defined_at), params=sorted(claim.params), **found,  # never the machine's paths
     ).to_json()
 
 
@@ -93,6 +94,6 @@ def audit_claim(claim: Claim, settings: AuditSettings, lookup: Callable[[str], C
             verdict="error",
             diagnosis=f"{_where(claim)}: {describe_failure(exc, claim)}",
             # the innermost frames: where the author's code raised (a negative limit keeps the last ones)
-            traceback=traceback.format_exc(limit=-12),
+            traceback=scrub(traceback.format_exc(limit=-12), claim.defined_at.rpartition(":")[0]),
         )
     return record_for(claim, encoded=encoded, seconds=round(time.perf_counter() - start, 3), **found)

@@ -20,6 +20,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 from .. import api
+from .paths import scrub, shown
 
 ENTRY_POINT_GROUP = "derivcheck.claims"
 # The one package discovery imports: claims live there and nowhere else in the tree.
@@ -52,8 +53,8 @@ class Registry:
             if c.id in seen:
                 first = seen[c.id]
                 message = (
-                    f"claim id {c.id!r} is declared twice: at {first.defined_at} (module {first.module}) "
-                    f"and at {c.defined_at} (module {c.module})"
+                    f"claim id {c.id!r} is declared twice: at {shown(first.defined_at)} (module {first.module}) "
+                    f"and at {shown(c.defined_at)} (module {c.module})"
                 )
                 if self.strict:
                     raise DuplicateClaimError(message)
@@ -92,7 +93,7 @@ def _import(name: str, failures: list[LoadFailure]) -> str | None:
         importlib.import_module(name)
         return name
     except Exception:  # noqa: BLE001 - a broken module is reported, not fatal
-        failures.append(LoadFailure(name, name, traceback.format_exc(limit=6)))
+        failures.append(LoadFailure(name, name, scrub(traceback.format_exc(limit=6))))
         return None
 
 
@@ -119,7 +120,7 @@ def load_path(path: Path, failures: list[LoadFailure]) -> list[str]:
                 names += load_path(file, failures)
         return names
     if not path.exists():
-        failures.append(LoadFailure(str(path), str(path), f"no such file or folder: {path}"))
+        failures.append(LoadFailure(shown(path), shown(path), f"no such file or folder: {shown(path)}"))
         return []
     digest = hashlib.sha1(str(path).encode()).hexdigest()[:10]
     name = f"derivcheck_user.{path.stem}_{digest}"
@@ -134,7 +135,7 @@ def load_path(path: Path, failures: list[LoadFailure]) -> list[str]:
         spec.loader.exec_module(module)
     except Exception:  # noqa: BLE001
         sys.modules.pop(name, None)
-        failures.append(LoadFailure(name, str(path), traceback.format_exc(limit=6)))
+        failures.append(LoadFailure(name, shown(path), scrub(traceback.format_exc(limit=6), path)))
         return []
     return [name]
 

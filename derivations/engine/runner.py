@@ -36,17 +36,13 @@ from ..api import Claim
 from ..api import _where as claim_where
 from . import isolation
 from .audit import audit_claim, describe_failure, record_for
+from .cache import ResultCache
+from .cache import keys as cache_keys
 from .record import HOLDS, RECORDED, VERDICTS, ResultRecord
 from .registry import LoadFailure, Registry
 from .settings import AuditSettings
+from .version import tool_version
 
-
-def tool_version() -> str:
-    """The installed distribution's version (pyproject.toml is its one source)."""
-    try:
-        return version("derivcheck")
-    except PackageNotFoundError:  # running from a source tree that was never installed
-        return "0+unknown"
 
 
 _STATE: dict[str, object] = {}
@@ -262,113 +258,142 @@ def run(
     claims: Sequence[Claim],
     settings: AuditSettings,
     on_result: Callable[[dict], None] | None = None,
+    cache: ResultCache | None = None,
+    executor: Callable[[list[list[str]], Callable[[list[dict]], None]], None] | None = None,
 ) -> dict:
     """Audit ``claims`` and return the whole result document (DESIGN.md schema).
 
     The document has ``complete: false`` and ``interrupted`` set when the run was cut short
     (SIGINT/SIGTERM); claims that were not audited then carry verdict ``inconclusive``,
     ``audited: false`` and a diagnosis saying so.
+
+    With a ``cache`` (:mod:`.cache`), a claim whose key (its code, what it calls, the line it
+    follows, the settings, the library versions) is unchanged gets its stored record back, marked
+    ``"reused": true``; the others are audited and stored.  An ``executor`` (e.g.
+    :func:`.distributed.executor`) runs the groups instead of the local pool.
     """
     ids = [c.id for c in claims]
+    all_claims = list(claims)
     results: dict[str, dict] = {}
     _STATE.update(registry=registry, settings=settings)
+    keys: dict[str, str | None] = {}
+    reused: dict[str, dict] = {}
+    if cache is not None:
+        keys = cache_keys(claims, lambda i: registry.get(i) if i in registry else None, settings)
+        stored = {c.id: cache.get(keys.get(c.id)) for c in claims}
+        reused = {cid: {**rec, "reused": True} for cid, rec in stored.items() if rec is not None}
+        claims = [c for c in claims if c.id not in reused]
     groups = sorted(_groups(claims), key=len, reverse=True)  # long chains first: better packing
-    workers = max(1, min(settings.workers, len(groups)))
+    workers = max(1, min(settings.workers, len(groups))) if groups else 1
     deadline = float(settings.deadline)
 
     def collect(res: dict) -> None:
         if res["id"] not in results:
             results[res["id"]] = res
+            if cache is not None and not res.get("reused") and res.get("audited", True):
+                cache.put(keys.get(res["id"]), res)
             if on_result:
                 on_result(res)
 
-    scratch = Path(tempfile.mkdtemp(prefix="derivcheck-"))
-    (scratch / "workers").mkdir()
-    counter = iter(range(1 << 30))
-    interrupted: str | None = None
-    try:
-        with _Stop(scratch) as stop:
-            pool = ProcessPool(max_workers=workers, initializer=_worker_init, initargs=(str(scratch), os.getpid()),
-                               context=multiprocessing.get_context("fork"))
-            pending: dict[object, _Task] = {}
-            dead_since: dict[int, float] = {}
+    for res in reused.values():
+        collect(res)
 
-            def submit(group: list[str]) -> None:
-                task = _Task(next(counter), group, deadline * len(group))
-                pending[pool.schedule(_audit_task, args=(task.number, group, str(scratch)), timeout=task.deadline)] = task
+    def local_pool() -> str | None:
+        """The supervised local pool; returns the signal that cut the run short, or None."""
+        scratch = Path(tempfile.mkdtemp(prefix="derivcheck-"))
+        (scratch / "workers").mkdir()
+        counter = iter(range(1 << 30))
+        interrupted: str | None = None
+        try:
+            with _Stop(scratch) as stop:
+                pool = ProcessPool(max_workers=workers, initializer=_worker_init, initargs=(str(scratch), os.getpid()),
+                                   context=multiprocessing.get_context("fork"))
+                pending: dict[object, _Task] = {}
+                dead_since: dict[int, float] = {}
 
-            def harvest(task: _Task) -> int:
-                """Collect the task's finished records; return the index of the first unfinished claim."""
-                for i, cid in enumerate(task.ids):
-                    f = scratch / f"{task.number}-{i}.json"
-                    if not f.exists():
-                        return i
-                    if cid not in results:
-                        try:
-                            collect(json.loads(f.read_text()))
-                        except (OSError, ValueError):
+                def submit(group: list[str]) -> None:
+                    task = _Task(next(counter), group, deadline * len(group))
+                    pending[pool.schedule(_audit_task, args=(task.number, group, str(scratch)), timeout=task.deadline)] = task
+
+                def harvest(task: _Task) -> int:
+                    """Collect the task's finished records; return the index of the first unfinished claim."""
+                    for i, cid in enumerate(task.ids):
+                        f = scratch / f"{task.number}-{i}.json"
+                        if not f.exists():
                             return i
-                return len(task.ids)
+                        if cid not in results:
+                            try:
+                                collect(json.loads(f.read_text()))
+                            except (OSError, ValueError):
+                                return i
+                    return len(task.ids)
 
-            try:
-                for group in groups:
-                    submit(group)
-                while pending and stop.reason is None:
-                    done, _ = wait(list(pending), timeout=0.2, return_when=FIRST_COMPLETED)
-                    vanished: dict[object, BaseException] = {}
-                    for fut, task in pending.items():  # progress of running tasks, claim by claim
-                        i = harvest(task)
-                        start = scratch / f"{task.number}-{i}.start"
-                        if fut not in done and i < len(task.ids) and start.exists():
-                            # pebble does not notice a worker that ends with status 0 (C code calling exit(0))
-                            pid = int(start.read_text() or 0)
-                            if pid and not _pid_alive(pid) and harvest(task) == i:
-                                # pebble reports a death by a signal or a non-zero status itself: give it time
-                                first = dead_since.setdefault(pid, time.monotonic())
-                                if time.monotonic() - first > 3.0:
-                                    vanished[fut] = ProcessExpired("worker ended", code=None, pid=pid)
-                    for fut in vanished:
-                        fut.cancel()
-                    for fut in list(done) + list(vanished):
-                        if stop.reason is not None:  # workers killed by a second interrupt: not the claims' fault
-                            break
-                        task = pending.pop(fut)
-                        i = harvest(task)
-                        if i == len(task.ids):
-                            continue
-                        claim = registry.get(task.ids[i])
-                        started = (scratch / f"{task.number}-{i}.start").exists()
-                        error = vanished[fut] if fut in vanished else fut.exception()
-                        if not started:
-                            record = record_for(claim, verdict="error", diagnosis=f"{claim_where(claim)}: "
-                                                f"the audit task failed before the claim started: {type(error).__name__}: {error}")
-                        elif isinstance(error, FutureTimeout):
-                            record = record_for(claim, verdict="inconclusive",
-                                                diagnosis=f"deadline of {deadline:g} s reached; the claim's process was killed "
-                                                f"(set the per-claim deadline with --deadline SECONDS)")
-                        elif isinstance(error, ProcessExpired):
-                            record = record_for(claim, verdict="error", diagnosis=f"{claim_where(claim)}: "
-                                                f"{death_cause(error.exitcode)} while this claim was audited")
-                        else:
-                            record = record_for(claim, verdict="error", diagnosis=f"{claim_where(claim)}: "
-                                                f"{type(error).__name__}: {error}",
-                                                traceback=getattr(error, "traceback", None) or "")
-                        collect(record)
-                        if task.ids[i + 1:]:
-                            submit(task.ids[i + 1:])  # the rest of the chain goes on in a fresh worker
-                interrupted = stop.reason
-            finally:
-                pool.stop()
-                stop.kill_workers()  # stopped workers are killed anyway; this also covers a stuck stop
                 try:
-                    pool.join(timeout=5)
-                except Exception:  # noqa: BLE001 - the workers are dead; the pool's threads are daemons
-                    pass
-            for task in pending.values():
-                harvest(task)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    for c in claims:
+                    for group in groups:
+                        submit(group)
+                    while pending and stop.reason is None:
+                        done, _ = wait(list(pending), timeout=0.2, return_when=FIRST_COMPLETED)
+                        vanished: dict[object, BaseException] = {}
+                        for fut, task in pending.items():  # progress of running tasks, claim by claim
+                            i = harvest(task)
+                            start = scratch / f"{task.number}-{i}.start"
+                            if fut not in done and i < len(task.ids) and start.exists():
+                                # pebble does not notice a worker that ends with status 0 (C code calling exit(0))
+                                pid = int(start.read_text() or 0)
+                                if pid and not _pid_alive(pid) and harvest(task) == i:
+                                    # pebble reports a death by a signal or a non-zero status itself: give it time
+                                    first = dead_since.setdefault(pid, time.monotonic())
+                                    if time.monotonic() - first > 3.0:
+                                        vanished[fut] = ProcessExpired("worker ended", code=None, pid=pid)
+                        for fut in vanished:
+                            fut.cancel()
+                        for fut in list(done) + list(vanished):
+                            if stop.reason is not None:  # workers killed by a second interrupt: not the claims' fault
+                                break
+                            task = pending.pop(fut)
+                            i = harvest(task)
+                            if i == len(task.ids):
+                                continue
+                            claim = registry.get(task.ids[i])
+                            started = (scratch / f"{task.number}-{i}.start").exists()
+                            error = vanished[fut] if fut in vanished else fut.exception()
+                            if not started:
+                                record = record_for(claim, verdict="error", diagnosis=f"{claim_where(claim)}: "
+                                                    f"the audit task failed before the claim started: {type(error).__name__}: {error}")
+                            elif isinstance(error, FutureTimeout):
+                                record = record_for(claim, verdict="inconclusive",
+                                                    diagnosis=f"deadline of {deadline:g} s reached; the claim's process was killed "
+                                                    f"(set the per-claim deadline with --deadline SECONDS)")
+                            elif isinstance(error, ProcessExpired):
+                                record = record_for(claim, verdict="error", diagnosis=f"{claim_where(claim)}: "
+                                                    f"{death_cause(error.exitcode)} while this claim was audited")
+                            else:
+                                record = record_for(claim, verdict="error", diagnosis=f"{claim_where(claim)}: "
+                                                    f"{type(error).__name__}: {error}",
+                                                    traceback=getattr(error, "traceback", None) or "")
+                            collect(record)
+                            if task.ids[i + 1:]:
+                                submit(task.ids[i + 1:])  # the rest of the chain goes on in a fresh worker
+                    interrupted = stop.reason
+                finally:
+                    pool.stop()
+                    stop.kill_workers()  # stopped workers are killed anyway; this also covers a stuck stop
+                    try:
+                        pool.join(timeout=5)
+                    except Exception:  # noqa: BLE001 - the workers are dead; the pool's threads are daemons
+                        pass
+                for task in pending.values():
+                    harvest(task)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        return interrupted
+
+    if executor is not None and groups:  # e.g. dask: the same groups; results put back in registry order below
+        executor(groups, lambda batch: [collect(r) for r in batch])
+        interrupted: str | None = None
+    else:
+        interrupted = local_pool() if groups else None
+    for c in all_claims:
         if c.id not in results:
             results[c.id] = record_for(
                 c, verdict="inconclusive", audited=False,

@@ -177,7 +177,7 @@ def test_cli_exit_status_and_json(tmp_path: Path) -> None:
     good = _write(tmp_path, "ok.py", MODULE.format(name="ok", reference="x"))
     wrong = _write(tmp_path, "wrong.py", MODULE.format(name="wrong", reference="2 * x"))
     out = tmp_path / "r.json"
-    common = ["--no-database", "--quiet", "--workers", "1"]
+    common = ["--no-database", "--no-cache", "--quiet", "--workers", "1"]
     assert cli.main(["audit", "--module", str(good), "--select", "user.ok.*", "--json", str(out), *common]) == 0
     assert json.loads(out.read_text())["results"][0]["verdict"] == "proved"
     assert cli.main(["audit", "--module", str(wrong), "--select", "user.wrong.*", *common]) == 1

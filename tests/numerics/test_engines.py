@@ -19,7 +19,7 @@ from numerics.diagnose import constant_relation, recognise_constant
 from numerics.estimate import Estimate, exact
 from numerics.gradients import central_difference
 from numerics.ode import integrate_flow
-from numerics.search import DISAGREE as S_DISAGREE, Evaluation, search
+from numerics.search import DISAGREE as S_DISAGREE, Evaluation, point_key, search
 
 
 # ---------------------------------------------------------------- quadrature
@@ -217,7 +217,19 @@ def test_example_database_replays_a_stored_counterexample(tmp_path) -> None:
     space = {"n": st.integers(0, 100), "v": st.just(np.arange(3.0))}
     first = search(space, evaluate, max_examples=50, shrink_budget=100, seed=3, key="claim:truth", database=tmp_path)
     assert first.failing.point["n"] == 7
+    first_calls = [point_key(c) for c in calls]
     calls.clear()
+    # a re-run with the same seed tests the first run's points (its evidence is kept), not one stored point
     again = search(space, evaluate, max_examples=50, shrink_budget=100, seed=3, key="claim:truth", database=tmp_path)
-    assert len(calls) == 1 and again.failing.point["n"] == 7  # replayed first, no new search
-    assert isinstance(again.failing.point["v"], np.ndarray)
+    assert [point_key(c) for c in calls] == first_calls and again.failing.point["n"] == 7
+    # a search that finds nothing (here: a space that no longer draws n < 50) still tries the stored counterexample
+    calls.clear()
+
+    def only_seven(point):
+        calls.append(dict(point))
+        return Evaluation(point, S_DISAGREE if point["n"] == 7 else AGREE)
+
+    narrow = {"n": st.integers(50, 100), "v": st.just(np.arange(3.0))}
+    kept = search(narrow, only_seven, max_examples=20, shrink_budget=10, seed=3, key="claim:truth", database=tmp_path)
+    assert kept.failing.point["n"] == 7 and calls[-1]["n"] == 7 and all(c["n"] >= 50 for c in calls[:-1])
+    assert isinstance(kept.failing.point["v"], np.ndarray)
