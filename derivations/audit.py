@@ -448,11 +448,13 @@ def _correction(claim: Claim, factor: tuple[float, str] | None, settings: AuditS
     }
 
 
-def _follows(claim: Claim, previous: Claim | None, settings: AuditSettings) -> tuple[bool | None, dict | None]:
+def _follows(
+    claim: Claim, previous: Claim | None, settings: AuditSettings, max_examples: int | None = None
+) -> tuple[bool | None, dict | None]:
     form = claim.previous_form if claim.previous_form is not None else (previous.claimed if previous else None)
     if previous is None or form is None or claim.claimed is None:
         return None, None
-    check = check_sides(claim, claim.claimed, form, settings, "follows", max_examples=settings.follows_examples)
+    check = check_sides(claim, claim.claimed, form, settings, "follows", max_examples=max_examples or settings.follows_examples)
     value = {"proved": True, "confirmed": True, "refuted": False}.get(check.verdict)
     detail = {
         "from": previous.id,
@@ -464,6 +466,24 @@ def _follows(claim: Claim, previous: Claim | None, settings: AuditSettings) -> t
         "reason": check.reason or None,
     }
     return value, detail
+
+
+def _follows_only(claim: Claim, result: dict, settings: AuditSettings, lookup: Callable[[str], Claim | None]) -> None:
+    """A line compared only with the line above: the "does it follow?" answer, at the full number of points.
+
+    Its truth verdict is left ``inconclusive`` here; :func:`derivations.runner.resolve_follows_only`
+    replaces it by the truth of the chain's root once every line has been audited.
+    """
+    previous = lookup(claim.after) if claim.after else None
+    follows, detail = _follows(claim, previous, settings, max_examples=settings.max_examples)
+    result["follows"] = follows
+    result["verdict"] = "inconclusive"
+    result["method"] = detail["method"] if detail else claim.method
+    result["evidence"] = {"points_tested": detail["points_tested"] if detail else 0, "follows": detail}
+    result["diagnosis"] = (
+        f"follows-only: compared with {claim.after} (the line above) and not with the truth; "
+        "its truth is that of its chain's root"
+    )
 
 
 # --------------------------------------------------------------------------- one claim
@@ -499,7 +519,11 @@ def audit_claim(claim: Claim, settings: AuditSettings, lookup: Callable[[str], C
         "remark": claim.remark or None,
         "defined_at": claim.defined_at,
         "params": sorted(claim.params),
+        "role": claim.role,
+        "follows_only": claim.follows_only,
     }
+    if claim.follows_only:
+        result["encoded"]["reference"] = "the line above (follows-only: its truth is that of the chain's root)"
     try:
         if claim.problem:
             result["verdict"] = "error"
@@ -513,6 +537,8 @@ def audit_claim(claim: Claim, settings: AuditSettings, lookup: Callable[[str], C
                 f"{' and '.join(missing)} not written: fill in {', '.join(m + '=' for m in missing)} "
                 f"in {claim.defined_at}"
             )
+        elif claim.follows_only:
+            _follows_only(claim, result, settings, lookup)
         else:
             check = check_sides(claim, claim.claimed, claim.reference, settings, "truth")
             result["verdict"] = check.verdict

@@ -91,6 +91,8 @@ F_PARAMS = {"n": rc.small_n, "xi1": rc.lengths, "xi0": rc.lengths, "w_seed": rc.
 F_DATA = ("class-1 data from the family: Gaussian, NLGP (g), Student-t (nu, Cov = Sigma) or hypercube sign(Z); "
           + rc.PLAIN, "w ~ N(0, I_n) from a seed")
 F_SAMPLED = Sampled(rc.two_class_dim, lambda p, eps: f_samples(p, eps, rc.weights(p)), "f(w) = E[1(<w,X> >= 0) X | Y=1]")
+# the independent route to f, (4) itself: the derivative of E[ReLU(<w, X>)] (F_SAMPLED is the note's line (5))
+F_DERIVATIVE = Sampled(rc.two_class_dim, lambda p, eps: relu_derivative(p, eps), "d/dw E[ReLU(<w, X>)] by central differences")
 
 claim(
     "relu.f.eq5",
@@ -99,7 +101,7 @@ claim(
     params=F_PARAMS,
     assumptions=F_DATA + ("f(w) := d/dw E[ReLU(<w, X>) | Y = Y_i] as in (4), by central differences of the sampled ReLU",),
     claimed=F_SAMPLED,
-    reference=Sampled(rc.two_class_dim, relu_derivative, "d/dw E[ReLU(<w, X>)] by central differences"),
+    reference=F_DERIVATIVE,
 )
 claim(
     "relu.f.property1",
@@ -254,7 +256,7 @@ claim(
     assumptions=("Gaussian or Student-t class-1 data, Cov = Sigma(xi_1), " + rc.PLAIN,
                  "g(q) = kappa q^{-1/2} with kappa = E[max(T, 0)] of the unit-variance marginal, by quadrature"),
     claimed=elliptical_form,
-    reference=F_SAMPLED,
+    reference=F_DERIVATIVE,
     remark="For elliptical data E[X | S] = S Sigma w / q, so the x^{-1/2} scaling is exact, not only asymptotic.",
 )
 
