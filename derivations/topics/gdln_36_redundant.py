@@ -267,4 +267,5 @@ claim(
     corrected=Correction(latex=r"K\tau \frac{d}{dt} w_1 = -\frac{1}{K}\left[A_{11}(w_1 + w_2) + A_{13}w_3\right] + b_1",
                          claimed=lambda p: rhs_33_three(triple(p), 1 / 3, True)),
     remark="The same line under the reading with another gate present.",
+    role="unstated",
 )
