@@ -455,4 +455,34 @@ claim(
         remark="the true flow has rates lambda_i/(K^2 tau): the same ordering, so the smallest eigenvalues still decay slowest",
     ),
     remark="Truth: rates measured on the model's true gradient flow; 'follows': measured on (10) as written.",
+    role="unstated",
+)
+
+
+def relative_rates(p):
+    r"""Measured true-flow rates relative to the fastest mode's, :math:`r_i / r_{\max}` (errors propagated)."""
+    est = measured_decay_rates(p, true_flow=True)
+    r = np.asarray(est.value)
+    err = np.asarray(est.abs_error)
+    return gd.Estimate(r / r[-1], "ode", err / abs(r[-1]) + np.abs(r) * err[-1] / r[-1] ** 2, detail=est.detail)
+
+
+claim(
+    "gdln.ode.decay_order",
+    sources=[quote(N001, "We wish to see which gating structures yield solutions with the smallest eigenvalues, "
+                         "since they will decay the slowest.")],
+    latex=r"\text{rate}_i \propto \lambda_i \quad (\text{smallest eigenvalues decay the slowest})",
+    # half-space and bump gates: an exclusive cone left empty by the sample would give a zero eigenvalue (a
+    # boundary case, gdln.ode.zero_eigenvalue), for which there is no single limit to measure the decay against
+    # (and with K > n half-spaces the gated inputs can be linearly dependent): K <= 2 <= n keeps A invertible
+    params={**with_family("halfspace", "bump"), "K": st.integers(1, 2), "tau": st.floats(0.25, 4.0),
+            "init_scale": st.floats(0.5, 2.0)},
+    assumptions=DATA + MODEL + (
+        "reading (the sentence's content): along eigenvector v_i of A the distance to the limit decays at a rate "
+        "proportional to lambda_i, so smaller eigenvalues decay slower; compared as rate_i / rate_max = lambda_i / lambda_max, "
+        "the rates measured on the model's true gradient flow",
+    ),
+    claimed=lambda p: (lambda lam: lam / lam[-1])(eigen(network(p))[0]),
+    reference=relative_rates,
+    remark="Scale-free: the ordering holds for the true flow too, whose rates are lambda_i/(K^2 tau).",
 )
