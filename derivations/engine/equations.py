@@ -128,7 +128,7 @@ def _reading(r: dict) -> str:
     for a in r.get("assumptions") or []:
         if a.lower().startswith("reading"):
             text = a.split(":", 1)[-1].strip() if ":" in a else a
-            return text[:120]
+            return text.split(";")[0][:100]
     return r["id"].rsplit(".", 1)[-1]
 
 

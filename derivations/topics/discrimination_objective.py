@@ -641,6 +641,7 @@ claim(
 )
 claim(
     "sigmoid.means.constant_eigenvector.reversed",
+    role="contrary",
     sources=[EIGEN_SOURCE],
     latex=EIGEN_LATEX,
     params={"n": sites, "xi1": lo, "gap": gap, "g": gains},

@@ -55,6 +55,7 @@ COV_LATEX = r"\text{Cov}(X) = \Sigma(\xi), \quad \Sigma(\xi)_{ij} = \exp(-(i-j)^
 for family in ("gaussian", "nlgp"):
     claim(
         "relu.f.covariance." + family,
+        role="stated" if family == "gaussian" else "unstated",
         sources=[eq(N003, "2")],
         latex=COV_LATEX,
         params={"n": rc.small_n, "xi1": rc.lengths, "family": st.just(family), "g": rc.gains},
@@ -134,6 +135,7 @@ PROPERTY3 = [quote(N003, "*It is translation equivariant*¹: $f(\\mathcal{C} w) 
 for distance in ("ring", "plain"):
     claim(
         "relu.f.property3" + ("" if distance == "ring" else ".plain"),
+        role="stated" if distance == "ring" else "contrary",
         sources=PROPERTY3,
         latex=r"f(\mathcal{C} w) = \mathcal{C} f(w)",
         params={**F_PARAMS, "n": st.integers(4, 5), "xi1": st.sampled_from([1.0, 0.7, 1.2]),
@@ -191,6 +193,7 @@ def transpose_rule_claimed(p, eps) -> np.ndarray:
 
 claim(
     "relu.f.property4.transpose_rule",
+    role="completion",
     sources=[PROPERTY4_SOURCE],
     latex=r"p_\xi(x) = p_\xi(Ax) \ \forall x \implies f(A^\top w) = A^{-1} f(w)",
     params=ELLIPTIC,
@@ -297,6 +300,7 @@ for loss_name, factor, text in (("half", 1.0, rc.LOSS_HALF), ("plain", 2.0, "los
         reference=Sampled(rc.two_class_dim, (lambda k: lambda p, eps: rc.loss_gradient_fd(p, eps, rc.weights(p), k))(factor),
                           "-dL/dw by central differences of the sampled loss"),
         remark=f"Reading: {text}.",
+        role="unstated",  # note 003 never states its loss: both constants fill a gap
     )
     chain.step(
         "6",
@@ -308,6 +312,7 @@ for loss_name, factor, text in (("half", 1.0, rc.LOSS_HALF), ("plain", 2.0, "los
                                                          - 0.5 * (rc.class_cov(p, 0) + rc.class_cov(p, 1)) @ rc.weights(p)),
         assumptions=(rc.FOURIER, "g from the elliptical form, g(q) = kappa q^{-1/2}"),
         remark=f"Reading: {text}. Follows from (4) with f = g Sigma_i w?",
+        role="unstated",
     )
 
 

@@ -114,6 +114,7 @@ claim(
 )
 claim(
     "relu.fourier.diagonalizes.plain",
+    role="contrary",
     sources=[DIAG_QUOTE, quote(N001, "Recall that both  $\\Sigma_0$  and  $\\Sigma_1$  are circulant")],
     latex=DIAG_LATEX,
     params={"n": st.integers(3, 12), "xi": st.floats(0.3, 3.0), "kind": st.just("plain"), "c_seed": st.just(0)},
@@ -224,6 +225,7 @@ claim(
 )
 claim(
     "relu.fourier.real_basis.orthogonal",
+    role="unstated",
     sources=REAL_BASIS_SOURCES,
     latex=REAL_BASIS_LATEX,
     params={"n": EVEN},
@@ -252,6 +254,7 @@ PAIRS_SOURCE = quote(N001, "So, eigenvalues will come in pairs, with the excepti
 for distance in ("ring", "plain"):
     claim(
         "relu.fourier.pairs" + ("" if distance == "ring" else ".plain"),
+        role="stated" if distance == "ring" else "contrary",
         sources=[PAIRS_SOURCE],
         latex=r"\lambda_j = \lambda_{n-j} \ (0 < j < n/2): \text{ eigenvalues in pairs, except the first and last}",
         params={"n": EVEN, "xi": st.floats(0.3, 3.0), "distance": st.just(distance)},

@@ -465,6 +465,7 @@ claim(
 )
 claim(
     "bump002.sigma_yx.class1_reading",
+    role="contrary",
     sources=[eq(N002, "7")],
     latex=EQ7_LATEX,
     params=mixture_params,
