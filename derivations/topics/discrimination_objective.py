@@ -39,7 +39,7 @@ from numerics import datamodels as dm
 from numerics import ring, sampling
 from numerics.estimate import Estimate
 
-from ..api import Correction, Point, Sampled, Tolerances, claim, definition, eq, quote
+from ..api import LINE_ABOVE, Correction, Point, Sampled, Tolerances, claim, definition, eq, quote
 
 N004 = "004_f0c29d586dfb37c9.txt"
 SQRT2 = np.sqrt(2.0)
@@ -204,8 +204,11 @@ claim(
     params=event_params,
     assumptions=(RING, NLGP, CLASSES, SIGMA, RF, OBJECTIVE, "checked event by event on a fixed block of 4096 draws"),
     claimed=on_fixed_block(event_8),
-    reference=on_fixed_block(event_7),
+    reference=LINE_ABOVE,
+    after="sigmoid.discrim.eq7",
+    previous_form=on_fixed_block(event_7),
     method="exact",
+    remark="Follows-only: compared with (7) event by event; the objective has no route to the truth other than (7).",
 )
 claim(
     "sigmoid.discrim.eq9",
@@ -216,7 +219,10 @@ claim(
                  "(w*X)(tau) is the inner product of X with a translate of the reflected w; the ring law is invariant "
                  "under translations and reflections"),
     claimed=Sampled(objective_dim, event_9, "P(|<w,X_1>| > |<w,X_0>|)"),
-    reference=Sampled(objective_dim, event_8, "P(|(w*X_1)(tau)| > |(w*X_0)(tau')|)"),
+    reference=LINE_ABOVE,
+    after="sigmoid.discrim.eq8",
+    previous_form=Sampled(objective_dim, event_8, "P(|(w*X_1)(tau)| > |(w*X_0)(tau')|)"),
+    remark="Follows-only: compared with (8) by paired Monte Carlo.",
 )
 claim(
     "sigmoid.discrim.eq10",
@@ -225,8 +231,11 @@ claim(
     params=event_params,
     assumptions=(RING, NLGP, CLASSES, RF, OBJECTIVE, "checked event by event on a fixed block of 4096 draws"),
     claimed=on_fixed_block(event_10),
-    reference=on_fixed_block(event_9),
+    reference=LINE_ABOVE,
+    after="sigmoid.discrim.eq9",
+    previous_form=on_fixed_block(event_9),
     method="exact",
+    remark="Follows-only: compared with (9) event by event.",
 )
 
 
@@ -467,7 +476,9 @@ claim(
     params={k: v for k, v in event_params.items() if k != "b"},
     assumptions=(RING, NLGP, CLASSES, RF, OBJECTIVE, EVENT),
     claimed=on_fixed_block(event_11),
-    reference=on_fixed_block(event_9),
+    reference=LINE_ABOVE,
+    after="sigmoid.discrim.eq9",
+    previous_form=on_fixed_block(event_9),
     method="exact",
 )
 claim(
@@ -477,7 +488,9 @@ claim(
     params={k: v for k, v in event_params.items() if k != "b"},
     assumptions=(RING, NLGP, CLASSES, RF, OBJECTIVE, EVENT),
     claimed=on_fixed_block(event_12),
-    reference=on_fixed_block(event_9),
+    reference=LINE_ABOVE,
+    after="sigmoid.discrim.eq9",
+    previous_form=on_fixed_block(event_9),
     method="exact",
 )
 claim(
@@ -487,7 +500,9 @@ claim(
     params={k: v for k, v in event_params.items() if k != "b"},
     assumptions=(RING, NLGP, CLASSES, RF, OBJECTIVE, EVENT, "F is the unitary DFT and <.,.> the Hermitian inner product (Parseval)"),
     claimed=on_fixed_block(event_13),
-    reference=on_fixed_block(event_9),
+    reference=LINE_ABOVE,
+    after="sigmoid.discrim.eq9",
+    previous_form=on_fixed_block(event_9),
     method="exact",
 )
 claim(
@@ -499,7 +514,9 @@ claim(
                  "reading: w-hat ranges over the transforms F w of real receptive fields (Hermitian-symmetric vectors); "
                  "over all of C^n the problem is larger (complex receptive fields) and its maximum can be higher"),
     claimed=on_fixed_block(event_14),
-    reference=on_fixed_block(event_13),
+    reference=LINE_ABOVE,
+    after="sigmoid.discrim.eq13",
+    previous_form=on_fixed_block(event_13),
     method="exact",
 )
 
