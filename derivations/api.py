@@ -132,6 +132,20 @@ class Sampled:
         return int(self.dim(p) if callable(self.dim) else self.dim)
 
 
+def almost_surely(dim: Callable[[Point], int] | int, difference: Callable[[Point, Any], Any], description: str = "") -> Sampled:
+    r"""The side :math:`\mathbb{E}\,|D(\varepsilon)|` for a statement ``lhs = rhs`` about random quantities,
+    with ``difference(p, eps)`` = lhs - rhs per draw: compared with the constant 0 it says ``lhs = rhs``
+    almost surely.  Statements about random quantities are judged this way: a failure on a null set
+    (a boundary such as x_i = 0 under a continuous law) is never drawn, so it is not a refutation; give
+    the boundary its own entry with ``role="domain"`` (a remark, not a refutation of the line)."""
+    import numpy as np
+
+    def statistic(p: Point, eps: Any) -> Any:
+        return np.abs(np.asarray(difference(p, eps), dtype=float))
+
+    return Sampled(dim, statistic, description or "E|lhs - rhs| (zero iff the two agree almost surely)")
+
+
 class _NotWritten:
     """Placeholder for a side that has not been written yet (what ``derivcheck new`` scaffolds)."""
 

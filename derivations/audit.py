@@ -418,7 +418,16 @@ def _scaled_side(side: Side, k: float) -> Side:
     return lambda p, ctx: (lambda v: v.scaled(1 / k) if isinstance(v, Estimate) else np.asarray(v, dtype=float) / k)(side(p, ctx))
 
 
-def _correction(claim: Claim, factor: tuple[float, str] | None, settings: AuditSettings) -> dict | None:
+def _correction(
+    claim: Claim, factor: tuple[float, str] | None, settings: AuditSettings, original: SideCheck | None = None
+) -> dict | None:
+    """Audit a corrected form like a claim: against the claim's own independent reference, with as many
+    points as the truth check, and again at every point the truth check evaluated (so a correction is
+    never confirmed on fewer or less spread-out points than the line it corrects).  A follows-only line
+    has no independent reference, so a correction of it is not audited (a form that only matches a line
+    of the note is not a correction)."""
+    if claim.follows_only:
+        return None
     if claim.corrected is not None:
         side, latex, source, remark = claim.corrected.claimed, claim.corrected.latex, "author", claim.corrected.remark
         encoded, encoded_format = describe(side), describe_format(side)
@@ -434,18 +443,49 @@ def _correction(claim: Claim, factor: tuple[float, str] | None, settings: AuditS
         source, remark = "derivcheck", f"the claimed form divided by the recognised factor ${k_latex}$"
     else:
         return None
-    check = check_sides(claim, side, claim.reference, settings, "corrected", max_examples=settings.follows_examples)
+    check = check_sides(claim, side, claim.reference, settings, "corrected", max_examples=settings.max_examples)
+    verdict, counterexample, reason = check.verdict, check.counterexample, check.reason
+    replayed = _replay(claim, side, settings, original) if original is not None else []
+    disagree = [e for e in replayed if e.status == DISAGREE]
+    undecided = [e for e in replayed if e.status == UNDECIDED]
+    if verdict in ("proved", "confirmed") and disagree:
+        # a disagreement is a refutation only when it reproduces on an independent re-check
+        recheck_ctx = _base_context(settings, claim.id, "corrected-replay").derive("recheck").derive(
+            samples=settings.samples * settings.recheck_sample_factor, dps=settings.dps + settings.recheck_extra_dps
+        )
+        again = check_point(claim, side, claim.reference, dict(disagree[0].point), recheck_ctx, settings)
+        if again.status == DISAGREE:
+            verdict, counterexample = "refuted", _counterexample(again)
+            reason = f"disagrees at {len(disagree)} of the {len(replayed)} points of the original check"
+        else:
+            verdict = "inconclusive"
+            reason = (f"disagrees at {len(disagree)} of the {len(replayed)} points of the original check, "
+                      f"but not on an independent re-check ({again.record.reason or again.status})")
+    elif verdict in ("proved", "confirmed") and undecided:
+        verdict = "inconclusive"
+        reason = f"{len(undecided)} of the {len(replayed)} points of the original check could not be decided: {undecided[0].record.reason}"
+    check.evidence["replayed_points"] = len(replayed)
+    check.evidence["points_tested"] = check.evidence.get("points_tested", 0) + len(replayed)
     return {
         "latex": latex,
-        "verdict": check.verdict,
+        "verdict": verdict,
         "source": source,
         "remark": remark,
         "encoded": encoded,
         "encoded_format": encoded_format,
         "evidence": check.evidence,
-        "counterexample": check.counterexample,
-        "reason": check.reason or None,
+        "counterexample": counterexample,
+        "reason": reason or None,
     }
+
+
+def _replay(claim: Claim, side: Side, settings: AuditSettings, original: SideCheck) -> list[Evaluation]:
+    """``side`` against the reference at every distinct point the original truth check evaluated."""
+    ctx = _base_context(settings, claim.id, "corrected-replay")
+    seen: dict[str, dict] = {}
+    for e in original.evaluations + ([original.failing] if original.failing is not None else []):
+        seen.setdefault(point_key(e.point), dict(e.point))
+    return [check_point(claim, side, claim.reference, point, ctx, settings) for point in seen.values()]
 
 
 def _follows(
@@ -551,9 +591,9 @@ def audit_claim(claim: Claim, settings: AuditSettings, lookup: Callable[[str], C
                 result["evidence"]["sweep"] = _sweep(claim, check, settings)
                 text, factor = _diagnose(claim, check, settings)
                 result["diagnosis"] = text or None
-                result["corrected"] = _correction(claim, factor, settings)
+                result["corrected"] = _correction(claim, factor, settings, check)
             elif claim.corrected is not None:
-                result["corrected"] = _correction(claim, None, settings)
+                result["corrected"] = _correction(claim, None, settings, check)
             from . import transcription
 
             result["transcription"] = transcription.check(claim, [e.point for e in check.evaluations[:5]], settings.dps)

@@ -32,7 +32,7 @@ from numerics import datamodels as dm
 from numerics.gradients import central_difference
 from numerics.quadrature import bivariate_gaussian_expectation
 
-from ..api import Chain, Correction, Sampled, Tolerances, claim, definition, eq, quote
+from ..api import almost_surely, Chain, Correction, Sampled, Tolerances, claim, definition, eq, quote
 
 N001 = "001_d82c553c3bda8740.txt"
 N002 = "002_95a390d02dc83cc1.txt"
@@ -310,12 +310,32 @@ definition(
 definition("bump002.gate1", sources=[eq(N002, "2")], latex=r"g_1(x) = \mathbb{1}(\langle x, e_i \rangle \geq 0)")
 definition("bump002.gate2", sources=[eq(N002, "3")], latex=r"g_2(x) = \mathbb{1}(\langle x, -e_i \rangle \geq 0).")
 
+def gates_sum_minus_one(p, eps) -> np.ndarray:
+    r""":math:`g_1(x) - (1 - g_2(x))` per draw on the data of note 002 (the gates as defined in (2), (3))."""
+    p = sized(p)
+    x, _ = _mixture(p, eps, normalised=False)
+    return (x[:, p.i] >= 0).astype(float) - (1.0 - (-x[:, p.i] >= 0).astype(float))
+
+
 claim(
     "bump002.gates_complementary",
     sources=[quote(N002, "So, g_1(x) = 1 - g_2(x).")],
     latex=r"g_1(x) = 1 - g_2(x)",
+    params=mixture_params,
+    assumptions=DATA_002 + ("a statement about the random input X: judged almost surely, as E|g_1(X) - (1 - g_2(X))| = 0 "
+                            "under the data law; the boundary x_i = 0 is bump002.gates_complementary.everywhere",),
+    claimed=lambda p: 0.0,
+    reference=almost_surely(lambda p: _mixture_dim(sized(p)), gates_sum_minus_one, "E|g_1(X) - (1 - g_2(X))|"),
+    tolerances=Tolerances(scale=1.0),  # gate values are 0 or 1: resolution is judged against 1
+)
+claim(
+    "bump002.gates_complementary.everywhere",
+    role="domain",
+    sources=[quote(N002, "So, g_1(x) = 1 - g_2(x).")],
+    latex=r"g_1(x) = 1 - g_2(x)",
     params={"x_i": st.floats(-3.0, 3.0)},
-    assumptions=("pointwise in x; only the coordinate x_i matters",),
+    assumptions=("pointwise in x, for every x including the boundary x_i = 0 (a null set of the data law); "
+                 "only the coordinate x_i matters",),
     claimed=lambda p: 1.0 - float(-p.x_i >= 0),
     reference=lambda p: float(p.x_i >= 0),
     method="exact",
@@ -329,6 +349,7 @@ claim(
         claimed=lambda p: 1.0 - float(-p.x_i > 0),
         remark="g_2 with a strict inequality",
     ),
+    remark="The boundary case: a remark on the almost-sure statement bump002.gates_complementary, not a refutation of it.",
 )
 
 
