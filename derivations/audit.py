@@ -38,7 +38,7 @@ from numerics.ode import IntegrationError
 from numerics.quadrature import QuadratureError
 from numerics.search import Evaluation, point_key, search
 
-from .api import TODO, Claim, Point, Sampled, Side
+from .api import ROLES, TODO, Claim, Point, Sampled, Side
 from .settings import AuditSettings
 from .sides import describe, describe_format, evaluate_pair
 
@@ -559,7 +559,7 @@ def audit_claim(claim: Claim, settings: AuditSettings, lookup: Callable[[str], C
         "remark": claim.remark or None,
         "defined_at": claim.defined_at,
         "params": sorted(claim.params),
-        "role": claim.role,
+        "role": claim.role if claim.role in ROLES else "stated",  # an unknown role is the entry's error
         "follows_only": claim.follows_only,
     }
     if claim.follows_only:
