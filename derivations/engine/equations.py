@@ -56,22 +56,36 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def _normalised(text: str) -> tuple[str, list[int]]:
+    """``text`` without ``$`` and with runs of whitespace as one space, and the 1-based line of each kept character."""
+    chars: list[str] = []
+    lines: list[int] = []
+    line = 1
+    for ch in text:
+        if ch == "\n":
+            line += 1
+        if ch == "$":
+            continue
+        if ch.isspace():
+            if chars and chars[-1] == " ":
+                continue
+            ch = " "
+        chars.append(ch)
+        lines.append(line)
+    return "".join(chars), lines
+
+
 def _quote_line(text: str, quote: str) -> int | None:
-    """1-based line where ``quote`` starts in ``text`` (whitespace-insensitive), or None."""
+    """1-based line where ``quote`` starts in ``text`` (ignoring ``$`` and differences in whitespace), or None."""
     at = text.find(quote)
-    if at < 0:
-        flat, q = _squash(text), _squash(quote)
-        j = flat.find(q)
-        if j < 0:
-            return None
-        # map the position in the squashed text back: count non-space characters before it
-        nonspace = len(re.sub(r"\s", "", flat[:j]))
-        seen = 0
-        for at, ch in enumerate(text):
-            if seen == nonspace:
-                break
-            seen += not ch.isspace()
-    return text.count("\n", 0, at) + 1
+    if at >= 0:
+        return text.count("\n", 0, at) + 1
+    flat, lines = _normalised(text)
+    q = _normalised(quote)[0].strip()
+    j = flat.find(q) if q else -1
+    if j < 0 and len(q) > 40:
+        j = flat.find(q[:40])  # a quote that runs on with a slightly different ending
+    return lines[j] if j >= 0 else None
 
 
 def lines_of_notes(
@@ -102,6 +116,13 @@ def lines_of_notes(
             else:
                 found = _quote_line(texts[note], quote) if note in texts else None
             lines[key] = Line(note, label, key[2], found if found is not None else 10**9 + order)
+    for key, ln in list(lines.items()):
+        if ln.position > 10**9:  # a quote not found in the text: beside the other lines its entries audit
+            near = [lines[(s["note"], s["equation"], None)].position for r in results if _cites(r, ln)
+                    for s in r.get("sources") or [] if s.get("note") == ln.note and s.get("equation") is not None
+                    and (s["note"], s["equation"], None) in lines and lines[(s["note"], s["equation"], None)].position < 10**9]
+            if near:
+                lines[key] = Line(ln.note, ln.label, ln.quote, min(near))
     return sorted(lines.values(), key=lambda ln: (ln.note, ln.position, ln.quote is not None))
 
 
