@@ -180,6 +180,9 @@ def judge(line: Line, entries: Sequence[dict]) -> dict:
         parts = [f"false under the {role(r)} reading {_reading(r)!r} ({r['id']})"
                  for r in readings_of if r["verdict"] == "refuted"]
         parts += [f"fails only in the boundary case {r['id']} (a remark)" for r in remarks]
+        if line.label is not None:
+            parts += [f"the surrounding statement checked by {r['id']} is false" for r in checkable
+                      if role(r) == "prose" and r["verdict"] == "refuted"]
         return ("; " + "; ".join(parts)) if parts else ""
 
     if not entries:
