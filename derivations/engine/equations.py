@@ -145,12 +145,12 @@ def _name(line: Line) -> str:
 
 
 def _reading(r: dict) -> str:
-    """A short name of an entry's reading: its assumption starting with 'reading', else the id's last part."""
-    for a in r.get("assumptions") or []:
-        if a.lower().startswith("reading"):
-            text = a.split(":", 1)[-1].strip() if ":" in a else a
-            return text.split(";")[0][:100]
-    return r["id"].rsplit(".", 1)[-1]
+    """A short name of an entry's reading: its assumption (or remark) starting with 'reading', else its id."""
+    for text in [*(r.get("assumptions") or []), r.get("remark") or ""]:
+        if text.lower().startswith("reading"):
+            text = text.split(":", 1)[-1].strip() if ":" in text else text
+            return text.split(";")[0].rstrip(".")[:100]
+    return r["id"]
 
 
 def _root(r: dict) -> str:
@@ -203,10 +203,10 @@ def judge(line: Line, entries: Sequence[dict]) -> dict:
         )
     if refuted:
         r = refuted[0]
-        via = f" from {r['after']}" if r.get("after") and r.get("after") != _root(r) else ""
+        via = f"follows from {r['after']}" if r.get("after") else "follows from a false line"
         return record(
             "inherited",
-            f"{name} is false by inheritance: {r['id']} follows{via} from a false line; the error enters at {_root(r)}.",
+            f"{name} is false by inheritance: {r['id']} {via}, and the error enters at {_root(r)}.",
             root=_root(r),
         )
     if unfinished and not deciding:

@@ -226,7 +226,7 @@ claim(
 )
 claim(
     "sigmoid.discrim.eq10",
-    sources=[eq(N004, "10"), quote(N004, "Equations (9) and (10) are obviously equivalent")],
+    sources=[eq(N004, "10")],
     latex=r"= \arg \max_w \mathbb{P}_{X_1, X_0} ((\langle w, X_1 \rangle)^2 > (\langle w, X_0 \rangle)^2),",
     params=event_params,
     assumptions=(RING, NLGP, CLASSES, RF, OBJECTIVE, "checked event by event on a fixed block of 4096 draws"),
@@ -495,7 +495,7 @@ claim(
 )
 claim(
     "sigmoid.discrim.eq13",
-    sources=[eq(N004, "13"), quote(N004, "This says the Fourier transform is unitary from  $L^2(\\mathbb{T})$  to  $\\ell^2(\\mathbb{Z})$ . The result for DFT is analogous.")],
+    sources=[eq(N004, "13")],
     latex=r"w^- = \arg \max_w \mathbb{P}_{X_1, X_0} (|\langle \mathcal{F} w, \mathcal{F} X_1 \rangle| > |\langle \mathcal{F} w, \mathcal{F} X_0 \rangle|),",
     params={k: v for k, v in event_params.items() if k != "b"},
     assumptions=(RING, NLGP, CLASSES, RF, OBJECTIVE, EVENT, "F is the unitary DFT and <.,.> the Hermitian inner product (Parseval)"),
@@ -517,6 +517,28 @@ claim(
     reference=LINE_ABOVE,
     after="sigmoid.discrim.eq13",
     previous_form=on_fixed_block(event_13),
+    method="exact",
+)
+# The two sentences below are statements about the relation between lines of the note (not about w^-), so their
+# truth is that relation itself, checked event by event: independent of whether (7) holds.
+claim(
+    "sigmoid.discrim.equivalence_9_10",
+    sources=[quote(N004, "Equations (9) and (10) are obviously equivalent")],
+    latex=r"|\langle w, X_1 \rangle| > |\langle w, X_0 \rangle| \iff (\langle w, X_1 \rangle)^2 > (\langle w, X_0 \rangle)^2",
+    params=event_params,
+    assumptions=(RING, NLGP, CLASSES, RF, "the events of (9) and (10), " + EVENT),
+    claimed=on_fixed_block(event_10),
+    reference=on_fixed_block(event_9),
+    method="exact",
+)
+claim(
+    "sigmoid.discrim.parseval",
+    sources=[quote(N004, "This says the Fourier transform is unitary from  $L^2(\\mathbb{T})$  to  $\\ell^2(\\mathbb{Z})$ . The result for DFT is analogous.")],
+    latex=r"\langle \mathcal{F} w, \mathcal{F} x \rangle = \langle w, x \rangle \ \text{(unitary DFT)}: \text{the events of (13) and (9) coincide}",
+    params={k: v for k, v in event_params.items() if k != "b"},
+    assumptions=(RING, NLGP, CLASSES, RF, EVENT, "F is the unitary DFT and <.,.> the Hermitian inner product (Parseval)"),
+    claimed=on_fixed_block(event_13),
+    reference=on_fixed_block(event_9),
     method="exact",
 )
 
