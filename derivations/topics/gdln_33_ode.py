@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from numerics import gdln as gd
 
-from ..api import Chain, Correction, claim, eq, quote
+from ..api import Chain, Correction, claim, eq, incomplete, quote
 from .gdln_common import DATA, MODEL, N000, N001, Network, initial_weights, network, with_family
 
 TIME_FRACTIONS = np.array([0.0, 0.5, 2.0, 8.0])  # evaluation times, in units of K tau
@@ -380,6 +380,13 @@ def zero_eigen_story(p, claimed, truth) -> str | None:
     )
 
 
+incomplete(
+    "gdln.ode.zero_eigenvalue.question",
+    sources=[quote(N000, "What happens if an eigenvalue is zero?")],
+    latex=r"\lambda_i = 0\,?",
+    remark="The note asks the question and leaves it open; gdln.ode.zero_eigenvalue evaluates the closed form there "
+           "(a boundary case) and gives the computed answer as its corrected form.",
+)
 claim(
     "gdln.ode.zero_eigenvalue",
     sources=[quote(N000, "What happens if an eigenvalue is zero?"), eq(N000, "14"), eq(N001, "55")],

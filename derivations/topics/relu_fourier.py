@@ -130,6 +130,27 @@ claim(
 )
 
 
+def circulant_from_first_row(p) -> np.ndarray:
+    r"""The circulant matrix :math:`C_{ij} = c_{(j - i) \bmod n}` built from the first row c of the covariance."""
+    c = dm.covariance(p.n, p.xi, "ring")[0]
+    idx = (np.arange(p.n)[None, :] - np.arange(p.n)[:, None]) % p.n
+    return c[idx]
+
+
+claim(
+    "relu.fourier.circulant_premise",
+    sources=[quote(N001, "Recall that both  $\\Sigma_0$  and  $\\Sigma_1$  are circulant")],
+    latex=r"\Sigma_c = \Sigma(\xi_c) \text{ is circulant: } (\Sigma_c)_{ij} = c_{(j-i) \bmod n}",
+    params={"n": st.integers(2, 12), "xi": st.floats(0.3, 3.0)},
+    assumptions=("the premise as the note states it: Sigma(xi) with the ring distance d(i, j) = min(|i-j|, n-|i-j|)",
+                 "reference: the circulant matrix built from the first row (no kernel evaluated off the first row)"),
+    claimed=lambda p: dm.covariance(p.n, p.xi, "ring"),
+    reference=circulant_from_first_row,
+    method="exact",
+    remark="The stated premise of section 3.2; its plain-distance reading is relu.fourier.diagonalizes.plain (contrary).",
+)
+
+
 def real_parts_images(p) -> np.ndarray:
     r"""[:math:`\Sigma\,\mathrm{Re}\,v_j`, :math:`\Sigma\,\mathrm{Im}\,v_j`] by matrix products."""
     v = fo.dft_matrix(p.n)[:, _column(p)]
