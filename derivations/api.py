@@ -43,6 +43,12 @@ import sympy
 from hypothesis import strategies as st
 
 KINDS = ("claim", "definition", "incomplete")
+#: The role of an entry's reading of its line (what a referee takes the entry to say about the note):
+#: ``stated`` the note's own reading (also one forced by a convention the note states nearby);
+#: ``unstated`` fills a gap the note leaves open; ``contrary`` contradicts a premise the note states;
+#: ``completion`` a value for a line the note never finished; ``domain`` a boundary case (a zero
+#: eigenvalue, a degenerate point, a null set); ``prose`` a statement of the surrounding text.
+ROLES = ("stated", "unstated", "contrary", "completion", "domain", "prose")
 
 
 # --------------------------------------------------------------------------- sources
@@ -151,6 +157,27 @@ class Sampled:
         return int(self.dim(p) if callable(self.dim) else self.dim)
 
 
+def almost_surely(law: "DataModel | Callable[[Point], int] | int", difference: Callable[..., Any],
+                  description: str = "") -> Sampled:
+    r"""The side :math:`\mathbb{E}\,|D|` for a statement ``lhs = rhs`` about random quantities,
+    with ``difference`` = lhs - rhs per draw: compared with the constant 0 it says ``lhs = rhs``
+    almost surely.  Statements about random quantities are judged this way: a failure on a null set
+    (a boundary such as x_i = 0 under a continuous law) is never drawn, so it is not a refutation; give
+    the boundary its own entry with ``role="domain"`` (a remark, not a refutation of the line).
+
+    ``law`` is a :class:`DataModel` (``difference(p, x, y, ...)`` on the drawn data) or the number of
+    standard normals per sample (``difference(p, eps)``)."""
+    import numpy as np
+
+    def statistic(p: Point, *drawn: Any) -> Any:
+        return np.abs(np.asarray(difference(p, *drawn), dtype=float))
+
+    text = description or "E|lhs - rhs| (zero iff the two agree almost surely)"
+    if isinstance(law, DataModel):
+        return Sampled(data=law, statistic=statistic, description=text)
+    return Sampled(law, statistic, text)
+
+
 class _NotWritten:
     """Placeholder for a side that has not been written yet (what ``derivcheck new`` scaffolds)."""
 
@@ -167,7 +194,30 @@ class _NotWritten:
 
 TODO = _NotWritten()
 
-Side = sympy.Expr | Callable[..., Any] | Sampled | float | _NotWritten
+
+class _LineAbove:
+    """``reference=LINE_ABOVE``: the line is compared only with the line above (``after`` / ``previous_form``).
+
+    Such an entry answers "does it follow?" and nothing else; its truth verdict is
+    taken from the root of its chain by the runner (true when the root is true,
+    otherwise refuted with ``inherits_from`` the root).  Use it only where no
+    independent route to the truth exists.
+    """
+
+    _instance = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "LINE_ABOVE"
+
+
+LINE_ABOVE = _LineAbove()
+
+Side = sympy.Expr | Callable[..., Any] | Sampled | float | _NotWritten | _LineAbove
 
 
 @dataclass(frozen=True)
@@ -217,10 +267,16 @@ class Claim:
     module: str = ""
     problem: str | None = None
     latex_symbols: Mapping[str, Any] = field(default_factory=dict)
+    role: str = "stated"
 
     @property
     def checkable(self) -> bool:
         return self.kind == "claim"
+
+    @property
+    def follows_only(self) -> bool:
+        """The entry is only compared with the line above (its truth comes from its chain's root)."""
+        return self.reference is LINE_ABOVE
 
 
 # --------------------------------------------------------------------------- collection
@@ -251,7 +307,7 @@ def _side_problem(side: Any, name: str, params: Mapping[str, Any]) -> str | None
         if side.data is not None and not isinstance(side.data, DataModel):
             return f"field {name!r}: Sampled(data=...) must be a DataModel, got {type(side.data).__name__}"
         return None
-    if side is None or isinstance(side, _NotWritten):
+    if side is None or isinstance(side, (_NotWritten, _LineAbove)):
         return None
     if isinstance(side, (int, float)) and not isinstance(side, bool):
         return None  # a constant
@@ -328,6 +384,8 @@ def _field_problem(c: Claim) -> str | None:
     if isinstance(c.sources, _Invalid):
         return (f"field 'sources' must be a list of eq(NOTE, LABEL) or quote(NOTE, TEXT), "
                 f"got {type(c.sources.raw).__name__} {c.sources.raw!r}")
+    if c.role not in ROLES:
+        return f"field 'role' must be one of {ROLES}, got {c.role!r}"
     if not c.sources:
         return "field 'sources' is empty; give at least one eq(NOTE, LABEL) or quote(NOTE, TEXT)"
     for s in c.sources:
@@ -365,6 +423,17 @@ def _field_problem(c: Claim) -> str | None:
             return "field 'claimed' is missing (a claim needs the note's right-hand side)"
         if c.reference is None:
             return "field 'reference' is missing (reference not written)"
+    if c.claimed is LINE_ABOVE or c.previous_form is LINE_ABOVE:
+        return "LINE_ABOVE can only be a 'reference'"
+    if c.follows_only and not c.after:
+        return "reference=LINE_ABOVE needs a line above (give 'after=' or declare it in a Chain)"
+    noted = _note_line_owner(c.reference)
+    if noted is not None:
+        # a comparison with a line of the note only answers "does it follow?": it is never a truth verdict
+        return (
+            f"field 'reference' is the claimed side of {noted!r}, a line of the note; compare with it "
+            f"through 'after=' (does it follow?) and give an independent reference, or reference=LINE_ABOVE"
+        )
     for name in ("claimed", "reference", "previous_form"):
         msg = _side_problem(getattr(c, name), name, c.params)
         if msg:
@@ -411,6 +480,21 @@ def _sanitized(c: Claim, problem: str) -> Claim:
     )
 
 
+def _note_line_owner(side: Any) -> str | None:
+    """The id of a declared claim whose ``claimed`` side (a line of the note) is ``side`` itself, if any.
+
+    SymPy expressions are values, not lines (the same expression may be a true
+    reference), so only functions and Sampled sides are matched, by identity.
+    """
+    if side is None or isinstance(side, (sympy.Basic, int, float, _NotWritten, _LineAbove)):
+        return None
+    for claims in _DECLARED.values():
+        for other in claims:
+            if other.claimed is side:
+                return other.id
+    return None
+
+
 def _register(c: Claim) -> Claim:
     problem = _validate(c)
     if problem:
@@ -442,6 +526,7 @@ def claim(
     previous_form: Side | None = None,
     chain: str | None = None,
     latex_symbols: Mapping[str, Any] | None = None,
+    role: str = "stated",
 ) -> Claim:
     """Declare a checkable claim: the note's ``claimed`` side against an independent ``reference``.
 
@@ -456,32 +541,32 @@ def claim(
             assumptions=_seq(assumptions), params=params if isinstance(params, Mapping) else (params or {}), claimed=claimed, reference=reference,
             method=method, chain=chain, after=after, previous_form=previous_form, corrected=corrected,
             tolerances=tolerances or Tolerances(), diagnose=diagnose, remark=remark, defined_at=where, module=module,
-            latex_symbols=latex_symbols if isinstance(latex_symbols, Mapping) else (latex_symbols or {}),
+            latex_symbols=latex_symbols if isinstance(latex_symbols, Mapping) else (latex_symbols or {}), role=role,
         )
     )
 
 
 def definition(
     id: str, *, sources: Iterable[Source] | Source, latex: str, remark: str = "",
-    assumptions: Sequence[str] = (), note_flag: str | None = None,
+    assumptions: Sequence[str] = (), note_flag: str | None = None, role: str = "stated",
 ) -> Claim:
     """Record a model definition (not checked)."""
     module, where = _caller()
     return _register(
         Claim(id=id, sources=_as_sources(sources), latex=latex, kind="definition", remark=remark,
-              assumptions=_seq(assumptions), note_flag=note_flag, defined_at=where, module=module)
+              assumptions=_seq(assumptions), note_flag=note_flag, defined_at=where, module=module, role=role)
     )
 
 
 def incomplete(
     id: str, *, sources: Iterable[Source] | Source, latex: str, remark: str = "",
-    note_flag: str | None = None, assumptions: Sequence[str] = (),
+    note_flag: str | None = None, assumptions: Sequence[str] = (), role: str = "stated",
 ) -> Claim:
     """Record a line the note never finished (not checked)."""
     module, where = _caller()
     return _register(
         Claim(id=id, sources=_as_sources(sources), latex=latex, kind="incomplete", remark=remark,
-              note_flag=note_flag, assumptions=_seq(assumptions), defined_at=where, module=module)
+              note_flag=note_flag, assumptions=_seq(assumptions), defined_at=where, module=module, role=role)
     )
 
 
@@ -529,6 +614,7 @@ class Chain:
         also: Iterable[Source] = (),
         note_flag: str | None = None,
         remark: str = "",
+        role: str = "stated",
     ) -> Claim:
         """A line of the chain that is not checked: ``kind`` is "definition" or "incomplete".
 
@@ -539,6 +625,7 @@ class Chain:
             id=id or f"{self.id}.eq{label}", sources=(eq(self.note, label), *also), latex=latex, kind=kind,
             note_flag=note_flag or self.note_flag, assumptions=self.assumptions, chain=self.id,
             after=self.steps[-1].id if self.steps else None, remark=remark, defined_at=where, module=module,
+            role=role,
         )
         c = _register(c)
         self.steps.append(c)

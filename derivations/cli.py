@@ -9,9 +9,9 @@
     derivcheck new NAME [--from NOTE --eq N ...] [--out DIR] [--force]
     derivcheck --version
 
-Exit status of ``audit``: 0 when every checkable claim is proved or
-confirmed, 1 when any is refuted or inconclusive, 2 for errors in claims or
-usage.
+Exit status of ``audit``, from the equation verdicts of the result file: 0
+when every audited equation is true, a definition or unfinished, 1 when any
+is false, inherited, ambiguous or undecided, 2 for errors in claims or usage.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ import jinja2
 from . import safeio, texbuild
 from .figures import Figure, figure_for
 from .load import schema
-from .model import Shape, finding, note_short, shape, source_label
+from .model import EQUATION_VERDICTS, Shape, equation_where, finding, note_short, shape, source_label
 from .summary import resolution_text
 from .texsafe import Tex, escape, escape_breakable, listing_text, looks_like_code, math_body, screen
 
@@ -40,6 +40,17 @@ MEANING = {
     "definition": "a model definition: recorded, not checked",
     "incomplete": "a line the note never finished: recorded, not checked",
 }
+EQUATION_MEANING = {
+    "true": "every entry that reads the line as the note states it is proved or confirmed",
+    "false": "an entry that reads the line as the note states it is refuted, and the error enters here",
+    "inherited": "false, but only because it follows from a false line above (the root is named)",
+    "ambiguous": "the note leaves the reading open, and the readings disagree",
+    "undecided": "the audit could not decide (or no entry checks the line)",
+    "incomplete": "the note never finished the line",
+    "definition": "a definition: recorded, not checked",
+}
+EQUATION_COLOUR = {"true": "dcconfirmed", "false": "dcrefuted", "inherited": "dcrefuted", "ambiguous": "dcinconclusive",
+                   "undecided": "dcinconclusive", "incomplete": "dcincomplete", "definition": "dcdefinition"}
 FLAG_CELL = 26  # characters of the note's flag shown in the summary table
 
 
@@ -239,6 +250,20 @@ def verdict(v: str | None) -> Tex:
     return escape(v or "")
 
 
+def eqverdict(v: str | None) -> Tex:
+    """An equation verdict in its colour."""
+    if v in EQUATION_COLOUR:
+        return Tex(rf"\dcv{{{EQUATION_COLOUR[v]}}}{{{v}}}")
+    return escape(v or "")
+
+
+def equation_cell(record: dict) -> Tex:
+    """Where an equation record sits: ``(13)`` or the start of the quote in italics."""
+    if record.get("equation"):
+        return escape(f"({record['equation']})")
+    return Tex(r"\textit{" + escape(shorten(equation_where(record), 34)) + "}")
+
+
 def tt(text) -> Tex:
     return Tex(r"\texttt{" + escape_breakable(text) + "}")
 
@@ -342,8 +367,9 @@ def environment() -> jinja2.Environment:
     env.filters.update(num=num, verdict=verdict, tt=tt, params=params, heading=heading, shown=shown,
                        display=display, shorten=shorten, e=escape, br=escape_breakable, source_cell=source_cell,
                        diff=diff, raw_path=raw_path, proof_text=proof_text, capfirst=capfirst, note_short=note_short,
-                       where_span=where_span)
-    env.globals.update(VERDICTS=VERDICTS, MEANING=MEANING, Tex=Tex)
+                       where_span=where_span, eqverdict=eqverdict, equation_cell=equation_cell)
+    env.globals.update(VERDICTS=VERDICTS, MEANING=MEANING, Tex=Tex, EQUATION_VERDICTS=EQUATION_VERDICTS,
+                       EQUATION_MEANING=EQUATION_MEANING)
     return env
 
 

@@ -51,6 +51,7 @@ class NoteGroup:
     note: str
     short: str
     rows: list[Listed] = field(default_factory=list)
+    equations: list[dict] = field(default_factory=list)  # the note's equation records, in note order
 
     @property
     def primaries(self) -> list[dict]:
@@ -87,6 +88,7 @@ class Shape:
     doubts: list[DoubtGroup]
     roots: list[Root]
     counts: dict[str, int]
+    equation_counts: dict[str, int] = field(default_factory=dict)
 
 
 def _sources(result: dict) -> list[dict]:
@@ -104,6 +106,9 @@ def shape(document: dict) -> Shape:
             if any(x.result is r for x in g.rows):  # two quotes of one entry in one note: list once
                 continue
             g.rows.append(Listed(r, s, primary=(k == 0)))
+    for e in document.get("equations") or []:
+        # one row per equation of the note (its verdict), entries as sub-rows; a note with no entry still shows
+        by_note.setdefault(e["note"], NoteGroup(e["note"], note_short(e["note"]))).equations.append(e)
     for g in by_note.values():
         g.rows.sort(key=lambda x: (equation_key(x.source.get("equation")), position[id(x.result)]))
     groups = sorted(by_note.values(), key=lambda g: (g.note == OTHER, g.note))
@@ -128,7 +133,18 @@ def shape(document: dict) -> Shape:
             roots.setdefault(parent, Root(ids.get(parent), parent, [])).inheritors.append(r)
     pos = {r["id"]: i for i, r in enumerate(ordered)}
     root_list = sorted(roots.values(), key=lambda x: pos.get(x.id, len(ordered)))
-    return Shape(groups, ordered, list(doubts.values()), root_list, counts(document))
+    equation_counts = {v: 0 for v in EQUATION_VERDICTS} if document.get("equations") else {}
+    for e in document.get("equations") or []:
+        equation_counts[e["verdict"]] = equation_counts.get(e["verdict"], 0) + 1
+    return Shape(groups, ordered, list(doubts.values()), root_list, counts(document), equation_counts)
+
+
+EQUATION_VERDICTS = ("true", "false", "inherited", "ambiguous", "undecided", "incomplete", "definition")
+
+
+def equation_where(record: dict) -> str:
+    """``(13)`` or the start of the quoted statement."""
+    return source_label({"equation": record.get("equation"), "quote": record.get("quote")})
 
 
 def finding(result: dict) -> str:
@@ -147,4 +163,4 @@ def finding(result: dict) -> str:
     return ""
 
 
-__all__ = ["Shape", "shape", "finding", "note_short", "equation_key", "source_label", "VERDICT_ORDER"]
+__all__ = ["EQUATION_VERDICTS", "equation_where", "Shape", "shape", "finding", "note_short", "equation_key", "source_label", "VERDICT_ORDER"]

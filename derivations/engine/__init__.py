@@ -1,0 +1,1 @@
+"""The audit engine: from declared claims to the result document."""

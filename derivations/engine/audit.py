@@ -13,8 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..api import TODO, Claim, _where
-from .followups import FOLLOWUPS
+from ..api import ROLES, TODO, Claim, _where
+from .followups import FOLLOWUPS, follows_only
 from .paths import scrub, shown
 from .record import ResultRecord, source_records
 from .settings import AuditSettings
@@ -54,9 +54,11 @@ def describe_failure(exc: BaseException, claim: Claim | None = None) -> str:
 
 
 def _encoded(claim: Claim) -> dict:
+    reference = ("the line above (follows-only: its truth is that of the chain's root)" if claim.follows_only
+                 else describe(claim.reference))
     return {
         "claimed": describe(claim.claimed), "claimed_format": describe_format(claim.claimed),
-        "reference": describe(claim.reference), "reference_format": describe_format(claim.reference),
+        "reference": reference, "reference_format": describe_format(claim.reference),
     }
 
 
@@ -66,7 +68,9 @@ def record_for(claim: Claim, *, encoded: dict | None = None, **found: Any) -> di
         id=claim.id, kind=claim.kind, sources=source_records(claim), latex=claim.latex,
         note_flag=claim.note_flag, assumptions=list(claim.assumptions), chain=claim.chain, after=claim.after,
         encoded=encoded if encoded is not None else _encoded(claim), remark=claim.remark or None,
-        defined_at=shown(claim.defined_at), params=sorted(claim.params), **found,  # never the machine's paths
+        defined_at=shown(claim.defined_at), params=sorted(claim.params),  # never the machine's paths
+        role=claim.role if claim.role in ROLES else "stated",  # an unknown role is the entry's error
+        follows_only=claim.follows_only, **found,
     ).to_json()
 
 
@@ -79,6 +83,8 @@ def audit_claim(claim: Claim, settings: AuditSettings, lookup: Callable[[str], C
         unchecked = _unchecked_verdict(claim)
         if unchecked is not None:
             found["verdict"], found["diagnosis"] = unchecked
+        elif claim.follows_only:
+            found.update(follows_only(claim, settings, lookup))
         else:
             check = check_sides(claim, claim.claimed, claim.reference, settings, "truth")
             found.update(verdict=check.verdict, method=check.method, evidence=check.evidence,

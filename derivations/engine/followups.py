@@ -22,7 +22,7 @@ import numpy as np
 import sympy
 
 from numerics.context import stable_seed
-from numerics.decide import AGREE
+from numerics.decide import AGREE, DISAGREE, UNDECIDED
 from numerics.diagnose import constant_relation
 from numerics.estimate import Estimate
 from numerics.search import Evaluation, point_key, search
@@ -31,7 +31,7 @@ from ..api import Claim, Point, Sampled
 from .record import jsonable
 from .settings import AuditSettings
 from .sides import describe, describe_format, scaled
-from .verdict import PointRecord, Side, SideCheck, base_context, check_point, check_sides
+from .verdict import PointRecord, Side, SideCheck, _counterexample, base_context, check_point, check_sides
 
 Lookup = Callable[[str], "Claim | None"]
 
@@ -163,7 +163,16 @@ def _sweep(claim: Claim, check: SideCheck, settings: AuditSettings) -> dict | No
 
 
 
-def _correction(claim: Claim, factor: tuple[float, str] | None, settings: AuditSettings) -> dict | None:
+def _correction(
+    claim: Claim, factor: tuple[float, str] | None, settings: AuditSettings, original: SideCheck | None = None
+) -> dict | None:
+    """Audit a corrected form like a claim: against the claim's own independent reference, with as many
+    points as the truth check, and again at every point the truth check evaluated (so a correction is
+    never confirmed on fewer or less spread-out points than the line it corrects).  A follows-only line
+    has no independent reference, so a correction of it is not audited (a form that only matches a line
+    of the note is not a correction)."""
+    if claim.follows_only:
+        return None
     if claim.corrected is not None:
         side, latex, source, remark = claim.corrected.claimed, claim.corrected.latex, "author", claim.corrected.remark
         encoded, encoded_format = describe(side), describe_format(side)
@@ -179,25 +188,58 @@ def _correction(claim: Claim, factor: tuple[float, str] | None, settings: AuditS
         source, remark = "derivcheck", f"the claimed form divided by the recognised factor ${k_latex}$"
     else:
         return None
-    check = check_sides(claim, side, claim.reference, settings, "corrected", max_examples=settings.follows_examples)
+    check = check_sides(claim, side, claim.reference, settings, "corrected", max_examples=settings.max_examples)
+    verdict, counterexample, reason = check.verdict, check.counterexample, check.reason
+    replayed = _replay(claim, side, settings, original) if original is not None else []
+    disagree = [e for e in replayed if e.status == DISAGREE]
+    undecided = [e for e in replayed if e.status == UNDECIDED]
+    if verdict in ("proved", "confirmed") and disagree:
+        # a disagreement is a refutation only when it reproduces on an independent re-check
+        recheck_ctx = base_context(settings, claim.id, "corrected-replay").derive("recheck").derive(
+            samples=settings.samples * settings.recheck_sample_factor, dps=settings.dps + settings.recheck_extra_dps
+        )
+        again = check_point(claim, side, claim.reference, dict(disagree[0].point), recheck_ctx, settings)
+        if again.status == DISAGREE:
+            verdict, counterexample = "refuted", _counterexample(again)
+            reason = f"disagrees at {len(disagree)} of the {len(replayed)} points of the original check"
+        else:
+            verdict = "inconclusive"
+            reason = (f"disagrees at {len(disagree)} of the {len(replayed)} points of the original check, "
+                      f"but not on an independent re-check ({again.record.reason or again.status})")
+    elif verdict in ("proved", "confirmed") and undecided:
+        verdict = "inconclusive"
+        reason = f"{len(undecided)} of the {len(replayed)} points of the original check could not be decided: {undecided[0].record.reason}"
+    check.evidence["replayed_points"] = len(replayed)
+    check.evidence["points_tested"] = check.evidence.get("points_tested", 0) + len(replayed)
     return {
         "latex": latex,
-        "verdict": check.verdict,
+        "verdict": verdict,
         "source": source,
         "remark": remark,
         "encoded": encoded,
         "encoded_format": encoded_format,
         "evidence": check.evidence,
-        "counterexample": check.counterexample,
-        "reason": check.reason or None,
+        "counterexample": counterexample,
+        "reason": reason or None,
     }
 
 
-def _follows(claim: Claim, previous: Claim | None, settings: AuditSettings) -> tuple[bool | None, dict | None]:
+def _replay(claim: Claim, side: Side, settings: AuditSettings, original: SideCheck) -> list[Evaluation]:
+    """``side`` against the reference at every distinct point the original truth check evaluated."""
+    ctx = base_context(settings, claim.id, "corrected-replay")
+    seen: dict[str, dict] = {}
+    for e in original.evaluations + ([original.failing] if original.failing is not None else []):
+        seen.setdefault(point_key(e.point), dict(e.point))
+    return [check_point(claim, side, claim.reference, point, ctx, settings) for point in seen.values()]
+
+
+def _follows(
+    claim: Claim, previous: Claim | None, settings: AuditSettings, max_examples: int | None = None
+) -> tuple[bool | None, dict | None]:
     form = claim.previous_form if claim.previous_form is not None else (previous.claimed if previous else None)
     if previous is None or form is None or claim.claimed is None:
         return None, None
-    check = check_sides(claim, claim.claimed, form, settings, "follows", max_examples=settings.follows_examples)
+    check = check_sides(claim, claim.claimed, form, settings, "follows", max_examples=max_examples or settings.follows_examples)
     value = {"proved": True, "confirmed": True, "refuted": False}.get(check.verdict)
     detail = {
         "from": previous.id,
@@ -222,9 +264,9 @@ def sweep(claim: Claim, check: SideCheck, settings: AuditSettings, lookup: Looku
 def diagnosis_and_correction(claim: Claim, check: SideCheck, settings: AuditSettings, lookup: Lookup) -> Findings:
     if check.verdict == "refuted":
         text, factor = _diagnose(claim, check, settings)
-        return Findings({"diagnosis": text or None, "corrected": _correction(claim, factor, settings)})
+        return Findings({"diagnosis": text or None, "corrected": _correction(claim, factor, settings, check)})
     if claim.corrected is not None:
-        return Findings({"corrected": _correction(claim, None, settings)})
+        return Findings({"corrected": _correction(claim, None, settings, check)})
     return Findings()
 
 
@@ -242,3 +284,19 @@ def follows(claim: Claim, check: SideCheck, settings: AuditSettings, lookup: Loo
 
 
 FOLLOWUPS: tuple[FollowUp, ...] = (sweep, diagnosis_and_correction, transcription_check, follows)
+
+
+def follows_only(claim: Claim, settings: AuditSettings, lookup: Lookup) -> dict:
+    """A line compared only with the line above: the "does it follow?" answer, at the full number of points.
+
+    Its truth verdict is left ``inconclusive`` here; :func:`.runner.resolve_follows_only` replaces it by
+    the truth of the chain's root once every line has been audited.
+    """
+    previous = lookup(claim.after) if claim.after else None
+    value, detail = _follows(claim, previous, settings, max_examples=settings.max_examples)
+    return {
+        "follows": value, "verdict": "inconclusive", "method": detail["method"] if detail else claim.method,
+        "evidence": {"points_tested": detail["points_tested"] if detail else 0, "follows": detail},
+        "diagnosis": (f"follows-only: compared with {claim.after} (the line above) and not with the truth; "
+                      "its truth is that of its chain's root"),
+    }

@@ -93,6 +93,8 @@ class ResultRecord:
     remark: str | None = None
     defined_at: str | None = None
     params: list[str] = field(default_factory=list)
+    role: str = "stated"            # the entry's reading of its line (derivations.api.ROLES)
+    follows_only: bool = False      # compared only with the line above; its truth is its chain root's
     transcription: dict | None | _Absent = ABSENT  # only for claims that were compared
     traceback: str | _Absent = ABSENT              # only when the claim's code failed
     audited: bool | _Absent = ABSENT               # False only for claims a run cut short never finished

@@ -34,6 +34,8 @@ from threadpoolctl import threadpool_limits
 
 from ..api import Claim
 from ..api import _where as claim_where
+from ..authoring import notes as notes_mod
+from . import equations as equations_mod
 from . import isolation
 from .audit import audit_claim, describe_failure, record_for
 from .cache import ResultCache
@@ -83,6 +85,90 @@ def trace_inheritance(results: list[dict]) -> None:
 
     for r in results:
         r["inherits_from"] = root(r, frozenset({r["id"]}))
+
+
+TRUE = HOLDS
+
+
+def resolve_follows_only(results: list[dict]) -> None:
+    """Give each follows-only line the truth of its chain's root (in place).
+
+    A follows-only line was compared with the line above only.  Walking back
+    along ``after`` through follows-only lines to the first line with a truth
+    verdict of its own (the root): if every link follows, the line is true when
+    the root is true and refuted, inheriting from the root's root cause, when
+    the root is refuted.  A line that does not follow from a true line is
+    refuted (it differs from the truth at the counterexample of the "follows"
+    check).  Anything else (a link undecided, a root inconclusive or not
+    audited) leaves it inconclusive, with the reason.
+    """
+    by_id = {r["id"]: r for r in results}
+
+    def root_of(r: dict) -> tuple[dict | None, bool | None, str]:
+        """(root record, whether every link follows, text) for a follows-only ``r``."""
+        rest_follow = True  # every link between the line above and the root follows
+        seen = {r["id"]}
+        cur = r
+        while cur.get("follows_only"):
+            if cur is not r and cur.get("follows") is not True:
+                rest_follow = False
+            prev = by_id.get(cur.get("after") or "")
+            if prev is None or prev["id"] in seen:
+                return None, None, f"the line above ({cur.get('after')}) was not audited"
+            seen.add(prev["id"])
+            cur = prev
+        links = r.get("follows") if rest_follow and r.get("follows") in (True, False) else None
+        return cur, links, ""
+
+    for r in results:
+        if not r.get("follows_only") or r.get("verdict") == "error":
+            continue
+        root, links, why = root_of(r)
+        r["inherits_from"] = None
+        if root is None:
+            r["diagnosis"] = f"follows-only, and {why}: its truth is undecided"
+            continue
+        if links is True and root["verdict"] in TRUE:
+            r["verdict"] = "confirmed"
+            r["diagnosis"] = f"true because it follows from {r['after']}, and its chain's root {root['id']} is {root['verdict']}"
+        elif links is True and root["verdict"] == "refuted" and root.get("role", "stated") not in ("stated", "prose"):
+            r["diagnosis"] = (f"follows from {r['after']}; its chain's root {root['id']} is refuted only under a reading "
+                              f"the note does not state ({root.get('role')}): its truth is undecided")
+        elif links is True and root["verdict"] == "refuted":
+            r["verdict"] = "refuted"
+            r["inherits_from"] = root.get("inherits_from") or root["id"]
+            r["diagnosis"] = (f"follows from {r['after']}; its chain's root {root['id']} is false, so this line is false "
+                              f"(inherited from {r['inherits_from']})")
+        elif links is False and root["verdict"] in TRUE:
+            r["verdict"] = "refuted"
+            follows = (r.get("evidence") or {}).get("follows") or {}
+            r["counterexample"] = follows.get("counterexample")
+            r["diagnosis"] = f"does not follow from {r['after']}, which is true (root {root['id']}): so this line is false"
+        else:
+            r["diagnosis"] = (f"follows-only: {'it follows' if links else 'the link to the line above is undecided'}, "
+                              f"and its chain's root {root['id']} is {root['verdict']}: its truth is undecided")
+
+
+def default_notes_dir() -> Path | None:
+    """``shared/notes`` beside the repository or one of its parents (where the notes live), if any."""
+    here = Path(__file__).resolve().parent
+    for folder in here.parents:
+        candidate = folder / "shared" / "notes"
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def read_notes(folder: Path | None, results: Sequence[dict]) -> tuple[dict, dict]:
+    """The displays and texts of the notes the results cite that exist in ``folder``."""
+    cited = sorted({s["note"] for r in results for s in (r.get("sources") or []) if s.get("note")})
+    displays, texts = {}, {}
+    for name in cited:
+        path = folder / name if folder is not None else None
+        if path is not None and path.is_file():
+            displays[name] = notes_mod.equations(path)
+            texts[name] = path.read_text(encoding="utf-8")
+    return displays, texts
 
 
 def environment() -> dict:
@@ -258,6 +344,7 @@ def run(
     claims: Sequence[Claim],
     settings: AuditSettings,
     on_result: Callable[[dict], None] | None = None,
+    notes_dir: Path | None = None,
     cache: ResultCache | None = None,
     executor: Callable[[list[list[str]], Callable[[list[dict]], None]], None] | None = None,
 ) -> dict:
@@ -271,6 +358,9 @@ def run(
     follows, the settings, the library versions) is unchanged gets its stored record back, marked
     ``"reused": true``; the others are audited and stored.  An ``executor`` (e.g.
     :func:`.distributed.executor`) runs the groups instead of the local pool.
+
+    ``notes_dir`` holds the notes (default :func:`default_notes_dir`): every numbered equation of a
+    cited note gets an equation record, audited or not.
     """
     ids = [c.id for c in claims]
     all_claims = list(claims)
@@ -399,8 +489,10 @@ def run(
                 c, verdict="inconclusive", audited=False,
                 diagnosis=f"{NOT_AUDITED}: the audit was interrupted ({interrupted}) before this claim finished")
     ordered = [_failure_record(f) for f in registry.failures] + [results[cid] for cid in ids]
+    resolve_follows_only(ordered)
     trace_inheritance(ordered)
     counts = {v: sum(1 for r in ordered if r["verdict"] == v) for v in VERDICTS}
+    displays, texts = read_notes(notes_dir or default_notes_dir(), ordered)
     return {
         "tool_version": tool_version(),
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -409,15 +501,21 @@ def run(
         "complete": interrupted is None,
         "interrupted": interrupted,
         "summary": counts,
+        "equations": equations_mod.build(ordered, displays, texts),
         "results": ordered,
     }
 
 
 def exit_status(document: dict) -> int:
-    """0: every checkable claim proved/confirmed; 1: some refuted/inconclusive; 2: errors, or a run cut short."""
+    """From the equation verdicts: 0 when every audited equation is true, a definition or unfinished;
+    1 when one is false, inherited, ambiguous or undecided; 2 when an entry's code failed or the run was
+    cut short.  A result file without ``equations`` (written before they existed) is judged by its entries.
+    """
     verdicts = [r["verdict"] for r in document["results"]]
     if "error" in verdicts or document.get("complete") is False:
         return 2
+    if "equations" in document:
+        return 1 if equations_mod.failing(document["equations"]) else 0
     if any(v not in HOLDS + RECORDED for v in verdicts):
         return 1
     return 0

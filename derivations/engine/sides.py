@@ -28,7 +28,7 @@ from numerics.context import Context
 from numerics.estimate import Estimate, coerce
 from numerics.search import point_key
 
-from ..api import TODO, DataModel, Point, Sampled
+from ..api import LINE_ABOVE, TODO, DataModel, Point, Sampled
 
 
 def _mp(value: Any) -> Any:
@@ -214,12 +214,24 @@ class NotWrittenSide(Side):
         return repr(TODO)
 
 
+class LineAboveSide(Side):
+    """``LINE_ABOVE``: a follows-only entry's reference (never evaluated: the line is compared with the line above)."""
+
+    def compute(self, p: Point, ctx: Context) -> Estimate:
+        raise TypeError("LINE_ABOVE is not evaluated: a follows-only line is compared with the line above")
+
+    def describe(self) -> str:
+        return repr(LINE_ABOVE)
+
+
 def side(raw: Any) -> Side:
     """The :class:`Side` for what an author wrote (already a Side: returned as is)."""
     if isinstance(raw, Side):
         return raw
     if raw is TODO:
         return NotWrittenSide(raw)
+    if raw is LINE_ABOVE:
+        return LineAboveSide(raw)
     if isinstance(raw, Sampled):
         return SampledSide(raw)
     if isinstance(raw, (int, float, np.integer, np.floating)) and not isinstance(raw, (bool, np.bool_)):

@@ -32,7 +32,7 @@ from numerics.models import datamodels as dm
 from numerics.gradients import central_difference
 from numerics.quadrature import bivariate_gaussian_expectation
 
-from derivations.api import Chain, Correction, Sampled, Tolerances, claim, definition, eq, quote
+from derivations.api import almost_surely, Chain, Correction, Sampled, Tolerances, claim, definition, eq, quote
 from derivations.topics._data import ERF_MIXTURE, NLGP_MIXTURE, sized
 from derivations.topics._notes import N001, N002
 
@@ -285,12 +285,31 @@ definition(
 definition("bump002.gate1", sources=[eq(N002, "2")], latex=r"g_1(x) = \mathbb{1}(\langle x, e_i \rangle \geq 0)")
 definition("bump002.gate2", sources=[eq(N002, "3")], latex=r"g_2(x) = \mathbb{1}(\langle x, -e_i \rangle \geq 0).")
 
+
+def gates_sum_minus_one(p, x, y) -> np.ndarray:
+    r""":math:`g_1(x) - (1 - g_2(x))` per draw on the data of note 002 (the gates as defined in (2), (3))."""
+    return (x[:, p.i] >= 0).astype(float) - (1.0 - (-x[:, p.i] >= 0).astype(float))
+
+
 claim(
     "bump002.gates_complementary",
     sources=[quote(N002, "So, g_1(x) = 1 - g_2(x).")],
     latex=r"g_1(x) = 1 - g_2(x)",
+    params=mixture_params,
+    assumptions=DATA_002 + ("a statement about the random input X: judged almost surely, as E|g_1(X) - (1 - g_2(X))| = 0 "
+                            "under the data law; the boundary x_i = 0 is bump002.gates_complementary.everywhere",),
+    claimed=lambda p: 0.0,
+    reference=almost_surely(ERF_MIXTURE, gates_sum_minus_one, "E|g_1(X) - (1 - g_2(X))|"),
+    tolerances=Tolerances(scale=1.0),  # gate values are 0 or 1: resolution is judged against 1
+)
+claim(
+    "bump002.gates_complementary.everywhere",
+    role="domain",
+    sources=[quote(N002, "So, g_1(x) = 1 - g_2(x).")],
+    latex=r"g_1(x) = 1 - g_2(x)",
     params={"x_i": st.floats(-3.0, 3.0)},
-    assumptions=("pointwise in x; only the coordinate x_i matters",),
+    assumptions=("pointwise in x, for every x including the boundary x_i = 0 (a null set of the data law); "
+                 "only the coordinate x_i matters",),
     claimed=lambda p: 1.0 - float(-p.x_i >= 0),
     reference=lambda p: float(p.x_i >= 0),
     method="exact",
@@ -304,6 +323,7 @@ claim(
         claimed=lambda p: 1.0 - float(-p.x_i > 0),
         remark="g_2 with a strict inequality",
     ),
+    remark="The boundary case: a remark on the almost-sure statement bump002.gates_complementary, not a refutation of it.",
 )
 
 
@@ -435,6 +455,7 @@ claim(
 )
 claim(
     "bump002.sigma_yx.class1_reading",
+    role="contrary",
     sources=[eq(N002, "7")],
     latex=EQ7_LATEX,
     params=mixture_params,

@@ -215,3 +215,50 @@ def simultaneously_diagonalizable(a, b) -> bool:
         for mu in b.eigenvals():
             total += len((a - lam * eye).col_join(b - mu * eye).nullspace(simplify=True))
     return total == n
+
+
+# --------------------------------------------------------------------------- the true gradient flow
+def affine_field(loss: Callable[[np.ndarray], float], shape: tuple[int, ...], step: float = 1e-3) -> tuple[np.ndarray, np.ndarray, float]:
+    r"""The gradient field of a quadratic loss, :math:`-\nabla L(w) = r - M w`, from central differences of
+    the loss alone: :math:`r = -\nabla L(0)` and :math:`M e_j = -\nabla L(0) + \nabla L(e_j)`.
+
+    Central differences are exact for a quadratic up to rounding; the returned bound is the
+    largest rounding error of the differences (twice, for M).  Nothing here uses moment matrices."""
+    dim = int(np.prod(shape))
+    zero = np.zeros(shape)
+    g0 = finite_difference_gradient(loss, zero, step)
+    r = -np.asarray(g0.value).ravel()
+    cols = []
+    err = float(np.max(g0.abs_error))
+    for j in range(dim):
+        e = np.zeros(dim)
+        e[j] = 1.0
+        gj = finite_difference_gradient(loss, e.reshape(shape), step)
+        cols.append(np.asarray(gj.value).ravel() + r)
+        err = max(err, float(np.max(gj.abs_error)))
+    return np.array(cols).T, r, 2 * err
+
+
+Field = tuple[np.ndarray, np.ndarray, float]
+
+
+def gradient_flow(field: Field, tau: float, start: np.ndarray, times: np.ndarray) -> Estimate:
+    r"""Trajectory of the true gradient flow :math:`\tau \dot w = -\nabla L(w)` of a quadratic loss, at ``times``:
+    ``field`` from :func:`affine_field` (central differences of the loss), integrated by scipy
+    (:func:`linear_flow`); the rounding of the field is carried along (times :math:`t/\tau`)."""
+    m, r, field_err = field
+    path = linear_flow(m, r, tau, np.asarray(start, float), np.asarray(times, float))
+    spread = field_err * (1 + float(np.max(np.abs(path.value)))) * float(np.max(times)) / tau
+    return Estimate(path.value, path.method, np.asarray(path.abs_error) + spread, detail=
+                    "scipy integration of tau dw/dt = -grad L, the gradient by central differences of the model's loss")
+
+
+def gradient_flow_limit(field: Field, tau: float, start: np.ndarray) -> Estimate:
+    r""":math:`w(\infty)` of the true gradient flow :math:`\tau\dot w = -\nabla L(w)` by the exact flow map of its
+    field (:func:`flow_limit`, 40 slowest time constants), the field from central differences of the loss."""
+    m, r, field_err = field
+    lim = flow_limit(m, r, tau, np.asarray(start, float))
+    lam_min = float(np.linalg.eigvalsh((m + m.T) / 2)[0])
+    extra = field_err * (1 + float(np.max(np.abs(lim.value)))) / max(lam_min, 1e-300) * np.sqrt(m.shape[0])
+    return Estimate(lim.value, lim.method, np.asarray(lim.abs_error) + extra,
+                    detail="exact flow map of tau dw/dt = -grad L, the gradient by central differences of the model's loss")

@@ -80,11 +80,18 @@ def test_the_whole_audit_has_no_errors_and_valid_records(whole_audit: dict) -> N
     assert not errors
     validate(json.loads(json.dumps(whole_audit)))
     for r in whole_audit["results"]:
+        if r.get("follows_only"):
+            # compared with the line above only: its truth is its root's, with the "follows" evidence
+            assert r["evidence"]["follows"]["points_tested"] >= 1 and r["diagnosis"]
+            if r["verdict"] == "refuted":
+                assert r["inherits_from"] or r["counterexample"] is not None
+            continue
         if r["verdict"] == "refuted":
             assert r["counterexample"] is not None and r["evidence"]["recheck"]["status"] == "disagree"
             assert r["diagnosis"]
         if r["kind"] == "claim" and r["verdict"] in ("proved", "confirmed"):
             assert r["evidence"]["points_tested"] >= 1 and r["evidence"]["resolution"] is not None
+    assert [e for e in whole_audit["equations"] if not e["entries"]] == []  # every equation of the notes is audited
 
 
 # ------------------------------------------------------------------ false alarms

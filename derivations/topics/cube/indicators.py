@@ -120,6 +120,7 @@ def _disagreement_sweep(p, claimed, truth) -> str:
 
 claim(
     "cube.sufficient.condition.nlgp",
+    role="contrary",
     sources=[quote(N003, SUFFICIENT_QUOTE)],
     latex=SUFFICIENT_LATEX,
     params={"rest": st.lists(weights, min_size=1, max_size=4), "slack": st.integers(1, 4), "xi": lengths, "g": gains},

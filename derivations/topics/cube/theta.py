@@ -241,6 +241,7 @@ claim(
 )
 claim(
     "cube.theta.entrywise.inside",
+    role="unstated",
     sources=[quote(N003, "Entrywise,")],
     latex=ENTRYWISE_LATEX,
     params=chain_params,

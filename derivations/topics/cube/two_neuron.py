@@ -347,6 +347,7 @@ BASIS = (
 )
 claim(
     "cube.basis_init.value",
+    role="completion",
     sources=[eq(N001, "36")],
     latex=r"\mathbb{E}_{X, \langle X, e_i \rangle > 0 | Y=1} [\langle X, e_i \rangle] = \frac{1}{\pi}\tan^{-1}(\sqrt{2} g)",
     params={"g": st.floats(0.05, 20.0)},
@@ -357,6 +358,7 @@ claim(
 )
 claim(
     "cube.basis_init.from_small_bump",
+    role="prose",
     sources=[eq(N001, "36"), quote(N001, "This is the same as the “small bump” gate we show below.")],
     latex=r"\mathbb{E}_{X, \langle X, e_i \rangle > 0 | Y=1} [\langle X, e_i \rangle] = \frac{2}{\sqrt{\pi}} \tan^{-1}(\sqrt{2} g)",
     params={"g": st.floats(0.05, 20.0)},

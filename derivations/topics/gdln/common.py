@@ -110,6 +110,20 @@ class Network:
         r""":math:`-\nabla L` by the chain rule on the model output, shape (K, n)."""
         return gd.negative_loss_gradient(weights, self.x, self.y, self.gates)
 
+    @cached_property
+    def true_field(self) -> gd.Field:
+        r"""The true gradient field :math:`-\nabla L(w) = r - Mw` of the model's loss (1/2 squared error), from
+        central differences of the loss alone (:func:`numerics.gdln.affine_field`), never from A, b."""
+        return gd.affine_field(lambda wt: self.loss(wt), self.weights.shape)
+
+    def true_trajectory(self, tau: float, start: np.ndarray, times: np.ndarray):
+        r"""w(t) of the true gradient flow :math:`\tau \dot w = -\nabla L(w)` at ``times``, stacked w (Estimate)."""
+        return gd.gradient_flow(self.true_field, tau, start, times)
+
+    def true_limit(self, tau: float, start: np.ndarray):
+        r""":math:`w(\infty)` of the true gradient flow from ``start`` (Estimate)."""
+        return gd.gradient_flow_limit(self.true_field, tau, start)
+
     def fd_flow(self, half: bool = True):
         r""":math:`-\nabla_w L` by central differences of the loss (an Estimate, shape (K, n))."""
         return gd.finite_difference_gradient(lambda wt: self.loss(wt, half), self.weights).scaled(-1.0)

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from numerics.models import gdln as gd
 
-from derivations.api import Chain, Correction, Tolerances, claim, eq, incomplete, quote
+from derivations.api import LINE_ABOVE, Chain, Correction, Tolerances, claim, eq, incomplete, quote
 from .common import DATA, LARGE_SAMPLE, MODEL, Network, base_params, initial_weights, network
 from derivations.topics._notes import N000, N001
 from .model_31 import one_over_k_story
@@ -179,23 +179,48 @@ def ode_25(p):
     return gd.linear_flow(net.sigma_xx(0, 0), net.sigma_yx(0), net.K * p.tau, initial_weights(p, net.n), _times(p))
 
 
-solution_assumptions = ODE_25
+def true_w1_path(p):
+    r""":math:`w_1(t)` on the model's true gradient flow (central differences of the loss, integrated) from
+    :math:`w_1(0)`; the other blocks start at 0 (A is block diagonal, so they do not reach w_1)."""
+    net = exclusive_network(p)
+    start = np.concatenate([initial_weights(p, net.n), np.zeros((net.K - 1) * net.n)])
+    return gd.part(net.true_trajectory(p.tau, start, _times(p)), (slice(None), slice(0, net.n)))
+
+
+def true_u1_path(p):
+    r""":math:`u_1(t) = P^\top w_1(t)` on the true flow."""
+    est = true_w1_path(p)
+    vecs = eigen_11(exclusive_network(p))[1]
+    return gd.Estimate(np.asarray(est.value) @ vecs, est.method,
+                       np.broadcast_to(np.abs(est.abs_error), np.shape(est.value)) @ np.abs(vecs), None, est.samples, est.detail)
+
+
+def true_w1_limit(p, size: int | None = None):
+    r""":math:`w_1(\infty)` of the model's true gradient flow (exact flow map of the central-difference field)."""
+    net = exclusive_network(p, size)
+    tau = float(p.get("tau", 1.0))
+    start = np.concatenate([initial_weights(p, net.n) if "init_scale" in p else np.zeros(net.n), np.zeros((net.K - 1) * net.n)])
+    return gd.part(net.true_limit(tau, start), slice(0, net.n))
+
+
+solution_assumptions = ODE_25[1:] + ("truth: w_1(t) on the model's true gradient flow; 'follows': the line above, "
+                                     "or for (27) scipy trajectories of (26) as written",)
 exclusive.step("27", latex=r"u_1(t) = \Lambda^{-1} e^{-\frac{t}{K\tau} \Lambda + C} \mathbf{1} + \Lambda^{-1} c_1,",
-               claimed=eq27, reference=ode_26, previous_form=ode_26, assumptions=solution_assumptions,
-               remark="'This ODE is solved by': checked against scipy trajectories of (26) as written, so 'follows' "
-                      "and 'true' ask the same question; against the true flow it inherits the 1/K of (25).")
+               claimed=eq27, reference=true_u1_path, previous_form=ode_26, assumptions=solution_assumptions,
+               remark="'This ODE is solved by': 'follows' compares with scipy trajectories of (26) as written; "
+                      "the truth is the model's true flow, against which it inherits the 1/K of (25).")
 exclusive.step("28", latex=r"w_1(t) = P \left( \Lambda^{-1} e^{-\frac{t}{K\tau} \Lambda + C} \mathbf{1} + \Lambda^{-1} c_1 \right)",
-               claimed=eq28, reference=ode_25, assumptions=solution_assumptions,
+               claimed=eq28, reference=true_w1_path, assumptions=solution_assumptions,
                previous_form=lambda p: (_modes(p)[1] @ eq27(p).T).T)
 exclusive.step("29", latex=r"= P \Lambda^{-1} e^{-\frac{t}{K\tau} \Lambda + C} \mathbf{1} + P \Lambda^{-1} c_1",
-               claimed=eq29, reference=ode_25, assumptions=solution_assumptions)
+               claimed=eq29, reference=true_w1_path, assumptions=solution_assumptions)
 exclusive.step("30", latex=r"= A_{11}^{-1} \left( P e^{-\frac{t}{K\tau} \Lambda + C} \mathbf{1} + b_1 \right).",
-               claimed=eq30, reference=ode_25, assumptions=solution_assumptions)
+               claimed=eq30, reference=true_w1_path, assumptions=solution_assumptions)
 exclusive.step(
     "31",
     latex=(r"w_1(t) = (\Sigma^{xx}(p_1, p_1))^{-1} \left( P e^{-\frac{t}{K\tau} \Lambda + C} \mathbf{1} + "
            r"\Sigma^{yx}(p_1)^\top \right)."),
-    claimed=eq31, reference=ode_25, assumptions=solution_assumptions,
+    claimed=eq31, reference=true_w1_path, assumptions=solution_assumptions,
 )
 
 
@@ -227,16 +252,19 @@ exclusive.step(
     latex=EQ32_LATEX,
     also=[eq(N001, "58")],
     claimed=eq32_literal,
-    reference=limit_25,
+    reference=true_w1_limit,
+    role="unstated",
     params={**excl_params, "t_frac": st.floats(0.0, 8.0)},
-    assumptions=ODE_25 + ("reading: literal -- the right side is evaluated at the time t = t_frac K tau that it "
-                          "still displays; the left side is the limit of (25)",),
+    assumptions=ODE_25[1:] + ("reading: literal -- the right side is evaluated at the time t = t_frac K tau that it "
+                              "still displays; the left side is the limit of the model's true flow",),
     previous_form=eq32_limit,
     diagnose=lambda p, c, r: (
         f"the right side still depends on t (here t = {p.t_frac:g} K tau): the transient P e^(-t Lambda/(K tau) + C) 1 "
         "decays to 0, so w_1(inf) = Sigma^xx(p_1, p_1)^-1 Sigma^yx(p_1)^T; at t = 0 the right side is w_1(0)"
     ),
-    corrected=Correction(latex=r"w_1(\infty) = (\Sigma^{xx}(p_1, p_1))^{-1} \Sigma^{yx}(p_1)^\top", claimed=eq32_limit),
+    corrected=Correction(latex=r"w_1(\infty) = K(\Sigma^{xx}(p_1, p_1))^{-1} \Sigma^{yx}(p_1)^\top",
+                         claimed=lambda p: exclusive_network(p).K * eq32_limit(p),
+                         remark="the transient sent to 0, and the factor K of the true flow's limit"),
     remark="Note 001 (58) is the same display (there Sigma^yx is a column, so its ^T is a transposition slip). "
            "'follows' compares with (31) at t -> infinity.",
 )
@@ -245,11 +273,16 @@ claim(
     sources=[eq(N000, "32"), eq(N001, "58")],
     latex=EQ32_LATEX,
     params=excl_params,
-    assumptions=DATA + EXCLUSIVE + ODE_25[:1] + ("reading: t -> infinity is meant inside the right side too, "
-                                                 "so the transient term is 0",),
+    assumptions=DATA + MODEL + EXCLUSIVE + ("reading: t -> infinity is meant inside the right side too, "
+                                            "so the transient term is 0 (what the left side w_1(inf) says)",),
     claimed=eq32_limit,
-    reference=limit_25,
-    remark="The same line under the charitable reading.",
+    reference=true_w1_limit,
+    after="gdln.exclusive.eq25",
+    previous_form=limit_25,
+    corrected=Correction(latex=r"w_1(\infty) = K(\Sigma^{xx}(p_1, p_1))^{-1} \Sigma^{yx}(p_1)^\top",
+                         claimed=lambda p: exclusive_network(p).K * eq32_limit(p),
+                         remark="the limit of the true flow tau dw_1/dt = b_1/K - A_11 w_1/K^2"),
+    remark="The same line under the reading its left side forces; 'follows' compares with the limit of (25) as written.",
 )
 
 
@@ -293,8 +326,12 @@ claim(
         f"{LARGE_SAMPLE}; the OLS solution on the subset by lstsq on the rows with g_1 = 1",
     ),
     claimed=lambda p: subset_ols(p).value,
-    reference=lambda p: (lambda net: gd.flow_limit(net.sigma_xx(0, 0), net.sigma_yx(0), net.K * p.tau,
-                                                   initial_weights(p, net.n)))(exclusive_network(p, LARGE_SAMPLE)),
+    reference=LINE_ABOVE,
+    after="gdln.exclusive.eq25",
+    previous_form=lambda p: (lambda net: gd.flow_limit(net.sigma_xx(0, 0), net.sigma_yx(0), net.K * p.tau,
+                                                       initial_weights(p, net.n)))(exclusive_network(p, LARGE_SAMPLE)),
+    remark="Follows-only: compared with the limit of (25) as written; the truth about the weights is "
+           "gdln.exclusive.ols_subset.model_reading.",
 )
 
 
@@ -315,6 +352,9 @@ claim(
     ),
     claimed=lambda p: subset_ols(p).value,
     reference=model_w1_limit,
+    after="gdln.exclusive.eq25",
+    previous_form=lambda p: (lambda net: gd.flow_limit(net.sigma_xx(0, 0), net.sigma_yx(0), float(net.K), np.zeros(net.n)))(
+        exclusive_network(p, LARGE_SAMPLE)),
     diagnose=lambda p, c, r: (
         f"the weights converge to K = {exclusive_network(p).K} times the subset OLS solution: on g_1 = 1 the model "
         "predicts (1/K) w_1^T x, so it is the prediction (1/K) w_1^T x, not w_1, that equals the OLS fit"

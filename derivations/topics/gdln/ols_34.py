@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from numerics.models import gdln as gd
 
-from derivations.api import Chain, Correction, Tolerances, claim, definition, eq, incomplete, quote
+from derivations.api import LINE_ABOVE, Chain, Correction, Tolerances, claim, definition, eq, incomplete, quote
 from .common import (
     DATA, LARGE_SAMPLE, MODEL, Network, gate_values, initial_weights, network, with_family,
 )
@@ -167,8 +167,11 @@ claim(
         "gate families with invertible A (half-spaces, bumps, exclusive cones)",
     ),
     claimed=note_limit,
-    reference=lambda p: (lambda net: gd.flow_limit(net.A, net.b, net.K * p.tau, initial_weights(p, net.A.shape[0])))(network(p)),
-    remark="Reference: scipy Radau integration of (10) to 40 slowest time constants, plus the residual bound.",
+    reference=LINE_ABOVE,
+    after="gdln.flow.eq10",
+    previous_form=lambda p: (lambda net: gd.flow_limit(net.A, net.b, net.K * p.tau, initial_weights(p, net.A.shape[0])))(network(p)),
+    remark="Follows-only: compared with the limit of (10) as written (exact flow map to 40 slowest time constants, "
+           "plus the residual bound); its truth is that of (10). The truth about the weights is gdln.limit.model_reading.",
 )
 
 
@@ -195,6 +198,9 @@ claim(
     ),
     claimed=large_note_limit,
     reference=model_minimiser,
+    after="gdln.flow.eq10",
+    previous_form=lambda p: (lambda net: gd.flow_limit(net.A, net.b, float(net.K), np.zeros(net.A.shape[0])))(
+        network(p, size=LARGE_SAMPLE)),
     diagnose=lambda p, c, r: (
         f"the claimed limit is 1/K = 1/{network(p).K} of the minimiser: the model predicts (1/K) w^T xtilde, so "
         "the weights must be K times the OLS coefficients A^-1 b; the prediction (1/K) w(inf)^T xtilde is the OLS one"

@@ -11,7 +11,7 @@ Two identical gates :math:`g_1 = g_2` (a half-space here), so :math:`b_1 = b_2` 
 the note's (37) drops :math:`\Delta` and keeps the rate :math:`\Lambda`).
 
 The flows are checked against :math:`-K\nabla L` of the model (central differences); the
-solutions (37), (38) against scipy trajectories of the system (33)-(34) as written; the
+solutions (37), (38) against the model's true gradient flow (follows: against (30) applied to (36)); the
 conservation of :math:`w_1 - w_2` against a scipy trajectory of the model's true flow.
 Main reading: the network has exactly K = 2 gates (the note writes no others); the
 reading with a third gate is ``gdln.redundant.eq33.other_gates``.
@@ -163,14 +163,6 @@ claim(
 
 
 # =========================================================================== (37), (38): solutions
-def system_trajectory(p):
-    r"""scipy trajectory of the system (33)-(34) as written, shape (T, 2n) = (w_1(t), w_2(t))."""
-    net = pair(p)
-    a11, b1 = net.sigma_xx(0, 0), net.sigma_yx(0)
-    matrix = np.block([[a11, a11], [a11, a11]])
-    return gd.linear_flow(matrix, np.concatenate([b1, b1]), K2 * p.tau, np.concatenate(start(p)), _times(p))
-
-
 def solution_w1(p, with_delta: bool, rate: float) -> np.ndarray:
     r""":math:`\delta\Delta + \frac12 A_{11}^{-1}(Pe^{-\frac{t}{K\tau}r\Lambda + C}\mathbf 1 + b_1)`, C matched at t = 0
     (complex allowed); :math:`\delta = 1` with ``with_delta``, r = ``rate`` (the note: no Delta, r = 1)."""
@@ -185,39 +177,46 @@ def solution_w1(p, with_delta: bool, rate: float) -> np.ndarray:
     return delta[None, :] + 0.5 * np.real(np.linalg.solve(a11.astype(complex), inside.T).T)
 
 
-def story_37(p, claimed, truth) -> str | None:
-    truth = np.asarray(truth)
-    fixes = {
-        "adding Delta": solution_w1(p, True, 1.0),
-        "the decay rate 2 Lambda (the matrix of (36) is 2 A_11)": solution_w1(p, False, 2.0),
-        "both": solution_w1(p, True, 2.0),
-    }
-    ok = [name for name, v in fixes.items() if np.allclose(v, truth, rtol=1e-6, atol=1e-8)]
-    if ok:
-        return (f"(37) applies the solution (30) to (36) incompletely; it matches the trajectory only after {ok[0]}: "
-                "the unknown of (36) is w_1 - Delta, whose ODE matrix is 2 A_11 (rates 2 Lambda / (K tau)), so "
-                "w_1(t) = Delta + (1/2) A_11^-1 (P e^(-2t Lambda/(K tau) + C) 1 + b_1)")
-    return None
+def true_path(p):
+    r"""(w_1(t), w_2(t)) on the model's true gradient flow (central differences of the loss, integrated), shape (T, 2n)."""
+    net = pair(p)
+    return net.true_trajectory(p.tau, np.concatenate(start(p)), _times(p))
 
 
+def true_solution_w1(p) -> np.ndarray:
+    r"""Derived from the true flow :math:`\tau\dot w_k = \frac1K(b_1 - \frac1K A_{11}(w_1 + w_2))`, K = 2:
+    :math:`s = w_1 + w_2` obeys :math:`\tau\dot s = \frac2K b_1 - \frac2{K^2}A_{11}s`, so
+    :math:`w_1(t) = \Delta + \frac K2 A_{11}^{-1}b_1 + \frac12 Pe^{-\frac{2t}{K^2\tau}\Lambda}P^\top(s(0) - KA_{11}^{-1}b_1)`."""
+    net = pair(p)
+    a11, b1 = net.sigma_xx(0, 0), net.sigma_yx(0)
+    lam, vecs = np.linalg.eigh(a11)
+    w1, w2 = start(p)
+    rest = K2 * np.linalg.solve(a11, b1)
+    decay = np.exp(-np.outer(_times(p), 2 * lam) / (K2**2 * p.tau))  # (T, n)
+    transient = (vecs @ (decay * (vecs.T @ (w1 + w2 - rest))[None, :]).T).T
+    return (w1 - w2)[None, :] / 2 + rest[None, :] / 2 + 0.5 * transient
+
+
+TRUE_37_LATEX = (r"w_1(t) = \Delta + \frac{K}{2} A_{11}^{-1} b_1 + \frac{1}{2} P e^{-\frac{2t}{K^2\tau} \Lambda} P^\top "
+                 r"\left(w_1(0) + w_2(0) - K A_{11}^{-1} b_1\right)")
 EQ37_CORRECT_LATEX = (r"w_1(t) = \Delta + \frac{1}{2} A_{11}^{-1} \left( P e^{-\frac{2t}{K\tau} \Lambda + C} \mathbf{1} "
                       r"+ b_1 \right)")
+EQ37_CORRECT_LATEX_TEXT = "w_1(t) = Delta + (1/2) A_11^-1 (P e^(-2t Lambda/(K tau) + C) 1 + b_1)"
 SOLUTION = (
-    "the ODE is the system (33)-(34) as written, from (w_1(0), w_2(0)) = s N(0, I), s = init_scale; "
-    "trajectories at t = (0, 0.5, 2, 8) K tau (K = 2)",
+    "truth: the model's true gradient flow from (w_1(0), w_2(0)) = s N(0, I), s = init_scale; 'follows': what the "
+    "solution (30) gives for the ODE (36) as written; trajectories at t = (0, 0.5, 2, 8) K tau (K = 2)",
     "A_11 = P Lambda P^T by numpy eigh; C diagonal, matched so that the line equals w_1(0) at t = 0 (complex allowed)",
 )
 redundant.step(
     "37",
     latex=r"w_1(t) = \frac{1}{2} A_{11}^{-1} \left( P e^{-\frac{t}{K\tau} \Lambda + C} \mathbf{1} + b_1 \right).",
     claimed=lambda p: solution_w1(p, False, 1.0),
-    reference=lambda p: gd.part(system_trajectory(p), (slice(None), slice(0, p.n))),
+    reference=lambda p: gd.part(true_path(p), (slice(None), slice(0, p.n))),
     params=red_params,
     assumptions=SOLUTION,
     previous_form=lambda p: solution_w1(p, True, 2.0),
-    diagnose=story_37,
-    corrected=Correction(latex=EQ37_CORRECT_LATEX, claimed=lambda p: solution_w1(p, True, 2.0),
-                         remark="(30) applied to (36): unknown w_1 - Delta, matrix 2 A_11"),
+    corrected=Correction(latex=TRUE_37_LATEX, claimed=true_solution_w1,
+                         remark="the solution of the true flow; (30) applied to (36) as written gives " + EQ37_CORRECT_LATEX_TEXT),
     remark="'follows' compares with what (30) gives for the ODE (36): w_1 - Delta = (2 A_11)^-1 (P e^(-t 2Lambda/(K tau) + C) 1 + b_1).",
 )
 redundant.step(
@@ -225,17 +224,17 @@ redundant.step(
     latex=(r"w_2(t) = \frac{1}{2} A_{11}^{-1} \left( P e^{-\frac{t}{K\tau} \Lambda + C} \mathbf{1} + b_1 \right) - "
            r"(w_1(0) - w_2(0))."),
     claimed=lambda p: solution_w1(p, False, 1.0) - (start(p)[0] - start(p)[1])[None, :],
-    reference=lambda p: gd.part(system_trajectory(p), (slice(None), slice(p.n, 2 * p.n))),
+    reference=lambda p: gd.part(true_path(p), (slice(None), slice(p.n, 2 * p.n))),
     params=red_params,
     assumptions=SOLUTION,
     previous_form=lambda p: solution_w1(p, False, 1.0) - (start(p)[0] - start(p)[1])[None, :],
     diagnose=lambda p, c, r: (
         "the shift by the conserved w_1(0) - w_2(0) is right (see gdln.redundant.difference_constant); the error is "
-        "that of (37) (missing Delta, rate Lambda instead of 2 Lambda)"
-        if np.allclose(solution_w1(p, True, 2.0) - (start(p)[0] - start(p)[1])[None, :], r, rtol=1e-6, atol=1e-8) else None
+        "that of (37)"
+        if np.allclose(true_solution_w1(p) - (start(p)[0] - start(p)[1])[None, :], r, rtol=1e-6, atol=1e-8) else None
     ),
-    corrected=Correction(latex=EQ37_CORRECT_LATEX + r" - (w_1(0) - w_2(0))",
-                         claimed=lambda p: solution_w1(p, True, 2.0) - (start(p)[0] - start(p)[1])[None, :]),
+    corrected=Correction(latex=TRUE_37_LATEX + r" - (w_1(0) - w_2(0))",
+                         claimed=lambda p: true_solution_w1(p) - (start(p)[0] - start(p)[1])[None, :]),
     remark="(38) is (37) shifted by the conserved w_1 - w_2, so it follows from (37) and inherits its error.",
 )
 
@@ -268,4 +267,5 @@ claim(
     corrected=Correction(latex=r"K\tau \frac{d}{dt} w_1 = -\frac{1}{K}\left[A_{11}(w_1 + w_2) + A_{13}w_3\right] + b_1",
                          claimed=lambda p: rhs_33_three(triple(p), 1 / 3, True)),
     remark="The same line under the reading with another gate present.",
+    role="unstated",
 )

@@ -170,6 +170,7 @@ claim(
 )
 claim(
     "gdln.linalg.commute_iff_simultaneous.general_matrices",
+    role="unstated",
     sources=[quote(N000, "Recall that two matrices are simultaneously diagonalizable iff they commute.")],
     latex=r"AB = BA \iff \exists\, Q:\ Q^{-1}AQ,\ Q^{-1}BQ \text{ diagonal}",
     params={"kind": st.sampled_from(("similar_diagonal", "random", "jordan")), "seed": st.integers(0, 2**16),

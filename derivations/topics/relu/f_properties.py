@@ -55,6 +55,7 @@ COV_LATEX = r"\text{Cov}(X) = \Sigma(\xi), \quad \Sigma(\xi)_{ij} = \exp(-(i-j)^
 for family in ("gaussian", "nlgp"):
     claim(
         "relu.f.covariance." + family,
+        role="stated" if family == "gaussian" else "unstated",
         sources=[eq(N003, "2")],
         latex=COV_LATEX,
         params={"n": rc.small_n, "xi1": rc.lengths, "family": st.just(family), "g": rc.gains},
@@ -91,6 +92,8 @@ F_PARAMS = {"n": rc.small_n, "xi1": rc.lengths, "xi0": rc.lengths, "w_seed": rc.
 F_DATA = ("class-1 data from the family: Gaussian, NLGP (g), Student-t (nu, Cov = Sigma) or hypercube sign(Z); "
           + rc.PLAIN, "w ~ N(0, I_n) from a seed")
 F_SAMPLED = Sampled(rc.two_class_dim, lambda p, eps: f_samples(p, eps, rc.weights(p)), "f(w) = E[1(<w,X> >= 0) X | Y=1]")
+# the independent route to f, (4) itself: the derivative of E[ReLU(<w, X>)] (F_SAMPLED is the note's line (5))
+F_DERIVATIVE = Sampled(rc.two_class_dim, lambda p, eps: relu_derivative(p, eps), "d/dw E[ReLU(<w, X>)] by central differences")
 
 claim(
     "relu.f.eq5",
@@ -99,7 +102,7 @@ claim(
     params=F_PARAMS,
     assumptions=F_DATA + ("f(w) := d/dw E[ReLU(<w, X>) | Y = Y_i] as in (4), by central differences of the sampled ReLU",),
     claimed=F_SAMPLED,
-    reference=Sampled(rc.two_class_dim, relu_derivative, "d/dw E[ReLU(<w, X>)] by central differences"),
+    reference=F_DERIVATIVE,
 )
 claim(
     "relu.f.property1",
@@ -132,6 +135,7 @@ PROPERTY3 = [quote(N003, "*It is translation equivariant*¹: $f(\\mathcal{C} w) 
 for distance in ("ring", "plain"):
     claim(
         "relu.f.property3" + ("" if distance == "ring" else ".plain"),
+        role="stated" if distance == "ring" else "contrary",
         sources=PROPERTY3,
         latex=r"f(\mathcal{C} w) = \mathcal{C} f(w)",
         params={**F_PARAMS, "n": st.integers(4, 5), "xi1": st.sampled_from([1.0, 0.7, 1.2]),
@@ -189,6 +193,7 @@ def transpose_rule_claimed(p, eps) -> np.ndarray:
 
 claim(
     "relu.f.property4.transpose_rule",
+    role="completion",
     sources=[PROPERTY4_SOURCE],
     latex=r"p_\xi(x) = p_\xi(Ax) \ \forall x \implies f(A^\top w) = A^{-1} f(w)",
     params=ELLIPTIC,
@@ -254,7 +259,7 @@ claim(
     assumptions=("Gaussian or Student-t class-1 data, Cov = Sigma(xi_1), " + rc.PLAIN,
                  "g(q) = kappa q^{-1/2} with kappa = E[max(T, 0)] of the unit-variance marginal, by quadrature"),
     claimed=elliptical_form,
-    reference=F_SAMPLED,
+    reference=F_DERIVATIVE,
     remark="For elliptical data E[X | S] = S Sigma w / q, so the x^{-1/2} scaling is exact, not only asymptotic.",
 )
 
@@ -295,6 +300,7 @@ for loss_name, factor, text in (("half", 1.0, rc.LOSS_HALF), ("plain", 2.0, "los
         reference=Sampled(rc.two_class_dim, (lambda k: lambda p, eps: rc.loss_gradient_fd(p, eps, rc.weights(p), k))(factor),
                           "-dL/dw by central differences of the sampled loss"),
         remark=f"Reading: {text}.",
+        role="unstated",  # note 003 never states its loss: both constants fill a gap
     )
     chain.step(
         "6",
@@ -306,6 +312,7 @@ for loss_name, factor, text in (("half", 1.0, rc.LOSS_HALF), ("plain", 2.0, "los
                                                          - 0.5 * (rc.class_cov(p, 0) + rc.class_cov(p, 1)) @ rc.weights(p)),
         assumptions=(rc.FOURIER, "g from the elliptical form, g(q) = kappa q^{-1/2}"),
         remark=f"Reading: {text}. Follows from (4) with f = g Sigma_i w?",
+        role="unstated",
     )
 
 

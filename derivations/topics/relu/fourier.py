@@ -114,6 +114,7 @@ claim(
 )
 claim(
     "relu.fourier.diagonalizes.plain",
+    role="contrary",
     sources=[DIAG_QUOTE, quote(N001, "Recall that both  $\\Sigma_0$  and  $\\Sigma_1$  are circulant")],
     latex=DIAG_LATEX,
     params={"n": st.integers(3, 12), "xi": st.floats(0.3, 3.0), "kind": st.just("plain"), "c_seed": st.just(0)},
@@ -126,6 +127,27 @@ claim(
         f"the Toeplitz Sigma(xi) is not circulant: in the real Fourier basis its off-diagonal part is "
         f"{fo.off_diagonal_ratio(covariance_of(p), fo.real_fourier_basis(p.n)):.2%} of Sigma (Frobenius)"
     ),
+)
+
+
+def circulant_from_first_row(p) -> np.ndarray:
+    r"""The circulant matrix :math:`C_{ij} = c_{(j - i) \bmod n}` built from the first row c of the covariance."""
+    c = dm.covariance(p.n, p.xi, "ring")[0]
+    idx = (np.arange(p.n)[None, :] - np.arange(p.n)[:, None]) % p.n
+    return c[idx]
+
+
+claim(
+    "relu.fourier.circulant_premise",
+    sources=[quote(N001, "Recall that both  $\\Sigma_0$  and  $\\Sigma_1$  are circulant")],
+    latex=r"\Sigma_c = \Sigma(\xi_c) \text{ is circulant: } (\Sigma_c)_{ij} = c_{(j-i) \bmod n}",
+    params={"n": st.integers(2, 12), "xi": st.floats(0.3, 3.0)},
+    assumptions=("the premise as the note states it: Sigma(xi) with the ring distance d(i, j) = min(|i-j|, n-|i-j|)",
+                 "reference: the circulant matrix built from the first row (no kernel evaluated off the first row)"),
+    claimed=lambda p: dm.covariance(p.n, p.xi, "ring"),
+    reference=circulant_from_first_row,
+    method="exact",
+    remark="The stated premise of section 3.2; its plain-distance reading is relu.fourier.diagonalizes.plain (contrary).",
 )
 
 
@@ -224,6 +246,7 @@ claim(
 )
 claim(
     "relu.fourier.real_basis.orthogonal",
+    role="unstated",
     sources=REAL_BASIS_SOURCES,
     latex=REAL_BASIS_LATEX,
     params={"n": EVEN},
@@ -252,6 +275,7 @@ PAIRS_SOURCE = quote(N001, "So, eigenvalues will come in pairs, with the excepti
 for distance in ("ring", "plain"):
     claim(
         "relu.fourier.pairs" + ("" if distance == "ring" else ".plain"),
+        role="stated" if distance == "ring" else "contrary",
         sources=[PAIRS_SOURCE],
         latex=r"\lambda_j = \lambda_{n-j} \ (0 < j < n/2): \text{ eigenvalues in pairs, except the first and last}",
         params={"n": EVEN, "xi": st.floats(0.3, 3.0), "distance": st.just(distance)},

@@ -499,6 +499,7 @@ second.step(
 )
 claim(
     "relu.gauss.second_moment.eq13_tower_conditional",
+    role="contrary",
     sources=[eq(N001, "13")],
     latex=EQ13_LATEX,
     params=GAUSS_PARAMS,

@@ -185,6 +185,7 @@ flow.step(
 )
 claim(
     "relu.step000.flow.eq47_literal",
+    role="unstated",
     sources=[eq(N000, "47")],
     latex=EQ47,
     params=GAUSS_RING,

@@ -149,6 +149,7 @@ single.step(
 )
 claim(
     "relu.single_neuron.flow.eq21_plain",
+    role="contrary",
     sources=[eq(N001, "21")],
     latex=EQ21_LATEX,
     params={**RING_PARAMS, "distance": st.just("plain")},
@@ -413,6 +414,7 @@ def limit_energy(p: Point) -> Estimate:
 for distance in ("ring", "plain"):
     claim(
         "relu.steady.long_limit" + ("" if distance == "ring" else ".plain"),
+        role="stated" if distance == "ring" else "contrary",
         sources=[quote(N001, "Empirically, in the *very long limit*, it's only the first eigenvalue that is nonzero.")],
         latex=r"u_1(\infty) \propto e_1 \quad \text{(only the first eigenvalue is nonzero: a flat receptive field)}",
         params={**FIGURE1, "distance": st.just(distance)},

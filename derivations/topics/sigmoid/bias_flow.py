@@ -121,6 +121,7 @@ mixture_dim = lambda p: 2 * p.n + 1  # noqa: E731 - class-1 normals, class-0 nor
 
 claim(
     "sigmoid.single.bias_flow",
+    role="contrary",
     sources=[eq(N001, "38")],
     latex=EQ38,
     params=flow_params,
@@ -299,6 +300,7 @@ init_params = {"s1sq": variances, "s0sq": variances}
 INIT = "at initialization b_1(0) = 0 (note 004: 'At initialization, b_1 = 0'); sigma_c^2 = sigma_c^2(0)"
 claim(
     "sigmoid.single.bias_flow_init",
+    role="contrary",
     sources=[eq(N001, "43")],
     latex=EQ43,
     params=init_params,

@@ -39,7 +39,7 @@ from numerics.models import datamodels as dm
 from numerics.models import ring, sampling
 from numerics.estimate import Estimate
 
-from derivations.api import Correction, Point, Sampled, Tolerances, claim, definition, eq, quote
+from derivations.api import LINE_ABOVE, Correction, Point, Sampled, Tolerances, claim, definition, eq, quote
 from derivations.topics._notes import N004
 
 SQRT2 = np.sqrt(2.0)
@@ -195,7 +195,11 @@ claim(
         "probabilities differ, and the definition depends on b^- while (7) does not after (8). Equal maximizers are "
         "not excluded by this, but they would need an argument the note does not give"
     ),
-    remark="Paired Monte Carlo on the same X_1, X_0 (plus the two positions).",
+    remark=("Paired Monte Carlo on the same X_1, X_0 (plus the two positions). Reading: the two objectives are "
+            "equal for every w, a sufficient condition for equal maximisers. The note states only that the "
+            "maximisers are equal, which no check here reaches: this reading is unstated, and its refutation "
+            "leaves (7) -- and the lines derived from it -- undecided, not false."),
+    role="unstated",
 )
 claim(
     "sigmoid.discrim.eq8",
@@ -204,8 +208,11 @@ claim(
     params=event_params,
     assumptions=(RING, NLGP, CLASSES, SIGMA, RF, OBJECTIVE, "checked event by event on a fixed block of 4096 draws"),
     claimed=on_fixed_block(event_8),
-    reference=on_fixed_block(event_7),
+    reference=LINE_ABOVE,
+    after="sigmoid.discrim.eq7",
+    previous_form=on_fixed_block(event_7),
     method="exact",
+    remark="Follows-only: compared with (7) event by event; the objective has no route to the truth other than (7).",
 )
 claim(
     "sigmoid.discrim.eq9",
@@ -216,17 +223,23 @@ claim(
                  "(w*X)(tau) is the inner product of X with a translate of the reflected w; the ring law is invariant "
                  "under translations and reflections"),
     claimed=Sampled(objective_dim, event_9, "P(|<w,X_1>| > |<w,X_0>|)"),
-    reference=Sampled(objective_dim, event_8, "P(|(w*X_1)(tau)| > |(w*X_0)(tau')|)"),
+    reference=LINE_ABOVE,
+    after="sigmoid.discrim.eq8",
+    previous_form=Sampled(objective_dim, event_8, "P(|(w*X_1)(tau)| > |(w*X_0)(tau')|)"),
+    remark="Follows-only: compared with (8) by paired Monte Carlo.",
 )
 claim(
     "sigmoid.discrim.eq10",
-    sources=[eq(N004, "10"), quote(N004, "Equations (9) and (10) are obviously equivalent")],
+    sources=[eq(N004, "10")],
     latex=r"= \arg \max_w \mathbb{P}_{X_1, X_0} ((\langle w, X_1 \rangle)^2 > (\langle w, X_0 \rangle)^2),",
     params=event_params,
     assumptions=(RING, NLGP, CLASSES, RF, OBJECTIVE, "checked event by event on a fixed block of 4096 draws"),
     claimed=on_fixed_block(event_10),
-    reference=on_fixed_block(event_9),
+    reference=LINE_ABOVE,
+    after="sigmoid.discrim.eq9",
+    previous_form=on_fixed_block(event_9),
     method="exact",
+    remark="Follows-only: compared with (9) event by event.",
 )
 
 
@@ -467,7 +480,9 @@ claim(
     params={k: v for k, v in event_params.items() if k != "b"},
     assumptions=(RING, NLGP, CLASSES, RF, OBJECTIVE, EVENT),
     claimed=on_fixed_block(event_11),
-    reference=on_fixed_block(event_9),
+    reference=LINE_ABOVE,
+    after="sigmoid.discrim.eq9",
+    previous_form=on_fixed_block(event_9),
     method="exact",
 )
 claim(
@@ -477,17 +492,21 @@ claim(
     params={k: v for k, v in event_params.items() if k != "b"},
     assumptions=(RING, NLGP, CLASSES, RF, OBJECTIVE, EVENT),
     claimed=on_fixed_block(event_12),
-    reference=on_fixed_block(event_9),
+    reference=LINE_ABOVE,
+    after="sigmoid.discrim.eq9",
+    previous_form=on_fixed_block(event_9),
     method="exact",
 )
 claim(
     "sigmoid.discrim.eq13",
-    sources=[eq(N004, "13"), quote(N004, "This says the Fourier transform is unitary from  $L^2(\\mathbb{T})$  to  $\\ell^2(\\mathbb{Z})$ . The result for DFT is analogous.")],
+    sources=[eq(N004, "13")],
     latex=r"w^- = \arg \max_w \mathbb{P}_{X_1, X_0} (|\langle \mathcal{F} w, \mathcal{F} X_1 \rangle| > |\langle \mathcal{F} w, \mathcal{F} X_0 \rangle|),",
     params={k: v for k, v in event_params.items() if k != "b"},
     assumptions=(RING, NLGP, CLASSES, RF, OBJECTIVE, EVENT, "F is the unitary DFT and <.,.> the Hermitian inner product (Parseval)"),
     claimed=on_fixed_block(event_13),
-    reference=on_fixed_block(event_9),
+    reference=LINE_ABOVE,
+    after="sigmoid.discrim.eq9",
+    previous_form=on_fixed_block(event_9),
     method="exact",
 )
 claim(
@@ -499,7 +518,31 @@ claim(
                  "reading: w-hat ranges over the transforms F w of real receptive fields (Hermitian-symmetric vectors); "
                  "over all of C^n the problem is larger (complex receptive fields) and its maximum can be higher"),
     claimed=on_fixed_block(event_14),
-    reference=on_fixed_block(event_13),
+    reference=LINE_ABOVE,
+    after="sigmoid.discrim.eq13",
+    previous_form=on_fixed_block(event_13),
+    method="exact",
+)
+# The two sentences below are statements about the relation between lines of the note (not about w^-), so their
+# truth is that relation itself, checked event by event: independent of whether (7) holds.
+claim(
+    "sigmoid.discrim.equivalence_9_10",
+    sources=[quote(N004, "Equations (9) and (10) are obviously equivalent")],
+    latex=r"|\langle w, X_1 \rangle| > |\langle w, X_0 \rangle| \iff (\langle w, X_1 \rangle)^2 > (\langle w, X_0 \rangle)^2",
+    params=event_params,
+    assumptions=(RING, NLGP, CLASSES, RF, "the events of (9) and (10), " + EVENT),
+    claimed=on_fixed_block(event_10),
+    reference=on_fixed_block(event_9),
+    method="exact",
+)
+claim(
+    "sigmoid.discrim.parseval",
+    sources=[quote(N004, "This says the Fourier transform is unitary from  $L^2(\\mathbb{T})$  to  $\\ell^2(\\mathbb{Z})$ . The result for DFT is analogous.")],
+    latex=r"\langle \mathcal{F} w, \mathcal{F} x \rangle = \langle w, x \rangle \ \text{(unitary DFT)}: \text{the events of (13) and (9) coincide}",
+    params={k: v for k, v in event_params.items() if k != "b"},
+    assumptions=(RING, NLGP, CLASSES, RF, EVENT, "F is the unitary DFT and <.,.> the Hermitian inner product (Parseval)"),
+    claimed=on_fixed_block(event_13),
+    reference=on_fixed_block(event_9),
     method="exact",
 )
 
@@ -641,6 +684,7 @@ claim(
 )
 claim(
     "sigmoid.means.constant_eigenvector.reversed",
+    role="contrary",
     sources=[EIGEN_SOURCE],
     latex=EIGEN_LATEX,
     params={"n": sites, "xi1": lo, "gap": gap, "g": gains},

@@ -44,7 +44,8 @@ SIGMOID = "sigma(h) = erf(h/sqrt 2), labels Y_1, Y_0 = 1, -1 (as the note states
 RELU = "ReLU activation, labels Y_1, Y_0 = 1, 0 (implied by (26)); no biases"
 INIT = "K = 1, b_1 = 0 ('At initialization, b_1 = 0'), w_1 ~ N(0, I_n/n)"
 RESTRICTED = "reading: E_{X ~ p, <w_1,X> > 0}[f] = E[f 1(<w_1, X> > 0)] (restricted expectation)"
-EXACT = "checked against the line above draw by draw on a fixed block of 4096 draws (the two agree on every draw)"
+EXACT = ("truth: against 4 L(0) by paired Monte Carlo; 'follows': against the line above on the same draws "
+         "(the two agree draw by draw)")
 
 gains = st.floats(0.05, 5.0)
 # two distinct classes (the task discriminates two processes), xi_1 > xi_0 as in note 004's Figure 1
@@ -195,11 +196,6 @@ def line_24(p, eps) -> np.ndarray:
     return 2 * ((sigma(s1) ** 2 + 1) * (s1 > 0) + (sigma(s0) ** 2 + 1) * (s0 > 0))
 
 
-def on_block(statistic):
-    """The per-draw values of a statistic on a fixed block of 4096 draws (a vector), for exact comparison."""
-    return lambda p: statistic(p, sampling.fixed_normals(p, MIX_DIM))
-
-
 FOUR_L0 = Sampled(MIX_DIM, four_loss_drawn, "4 L(0): 4 * 1/2 (sigma(<w_1,X>) - Y)^2, Y drawn")
 init_params = dict(base_params)
 INIT_ASSUMPTIONS = (DATA, SIGMOID, INIT, "L as in (17)")
@@ -221,10 +217,11 @@ claim(
            r"[(\sigma(\langle w_1, X \rangle) + 1)^2]"),
     params=init_params,
     assumptions=INIT_ASSUMPTIONS + (EXACT,),
-    claimed=on_block(line_20),
-    reference=on_block(line_19),
-    method="exact",
+    claimed=Sampled(MIX_DIM, line_20, "(20) class by class"),
+    reference=FOUR_L0,
     chain=CHAIN,
+    after=f"{CHAIN}.eq19",
+    previous_form=Sampled(MIX_DIM, line_19, "(19) class by class"),
 )
 EQ21 = (
     r"= \mathbb{E}_{X \sim p(\xi_1, g), \langle w_1, X \rangle > 0} [(\sigma(\langle w_1, X \rangle) - 1)^2] + "
@@ -234,17 +231,20 @@ EQ21 = (
 )
 claim(
     f"{CHAIN}.eq21",
+    role="unstated",
     sources=[eq(N004, "21")],
     latex=EQ21,
     params=init_params,
     assumptions=INIT_ASSUMPTIONS + (RESTRICTED, EXACT + "; S = 0 has probability 0"),
-    claimed=on_block(line_21),
-    reference=on_block(line_20),
-    method="exact",
+    claimed=Sampled(MIX_DIM, line_21, "(21), restricted reading"),
+    reference=FOUR_L0,
     chain=CHAIN,
+    after=f"{CHAIN}.eq20",
+    previous_form=Sampled(MIX_DIM, line_20, "(20) class by class"),
 )
 claim(
     f"{CHAIN}.eq21.conditional",
+    role="unstated",
     sources=[eq(N004, "21")],
     latex=EQ21,
     params=init_params,
@@ -261,6 +261,7 @@ claim(
 )
 claim(
     f"{CHAIN}.eq22",
+    role="unstated",
     sources=[eq(N004, "22")],
     latex=(
         r"= \mathbb{E}_{X \sim p(\xi_1, g), \langle w_1, X \rangle > 0} [(\sigma(\langle w_1, X \rangle) - 1)^2] + "
@@ -279,6 +280,7 @@ claim(
 )
 claim(
     f"{CHAIN}.eq23",
+    role="unstated",
     sources=[eq(N004, "23")],
     latex=(
         r"= \mathbb{E}_{X \sim p(\xi_1, g), \langle w_1, X \rangle > 0} [(\sigma(\langle w_1, X \rangle) - 1)^2 + "
@@ -287,22 +289,25 @@ claim(
     ),
     params=init_params,
     assumptions=INIT_ASSUMPTIONS + (RESTRICTED, EXACT),
-    claimed=on_block(line_23),
-    reference=on_block(line_22),
-    method="exact",
+    claimed=Sampled(MIX_DIM, line_23, "(23) class by class"),
+    reference=FOUR_L0,
     chain=CHAIN,
+    after=f"{CHAIN}.eq22",
+    previous_form=Sampled(MIX_DIM, line_22, "(22) class by class"),
 )
 claim(
     f"{CHAIN}.eq24",
+    role="unstated",
     sources=[eq(N004, "24")],
     latex=(r"= 2 (\mathbb{E}_{X \sim p(\xi_1, g), \langle w_1, X \rangle > 0} [\sigma(\langle w_1, X \rangle)^2 + 1] + "
            r"\mathbb{E}_{X \sim p(\xi_0, g), \langle w_1, X \rangle > 0} [\sigma(\langle w_1, X \rangle)^2 + 1])"),
     params=init_params,
     assumptions=INIT_ASSUMPTIONS + (RESTRICTED, EXACT),
-    claimed=on_block(line_24),
-    reference=on_block(line_23),
-    method="exact",
+    claimed=Sampled(MIX_DIM, line_24, "(24) class by class"),
+    reference=FOUR_L0,
     chain=CHAIN,
+    after=f"{CHAIN}.eq23",
+    previous_form=Sampled(MIX_DIM, line_23, "(23) class by class"),
 )
 incomplete(
     f"{CHAIN}.eq25",
@@ -383,10 +388,12 @@ claim(
     sources=[eq(N004, "27")],
     latex=r"= \mathbb{E}_{X \sim p(\xi_1, g)} [(\text{ReLU}(w_1, X) - 1)^2] + \mathbb{E}_{X \sim p(\xi_0, g)} [(\text{ReLU}(w_1, X))^2]",
     params={**base_params, "K": st.just(1)},
-    assumptions=(DATA, RELU, "K = 1; reading: ReLU(w_1, X) = ReLU(<w_1, X>)", EXACT),
-    claimed=lambda p: line_27(p, sampling.fixed_normals(p, MIX_DIM)),
-    reference=lambda p: line_26(p, sampling.fixed_normals(p, MIX_DIM)),
-    method="exact",
+    assumptions=(DATA, RELU, "K = 1; reading: ReLU(w_1, X) = ReLU(<w_1, X>)",
+                 "truth: against 4 L by paired Monte Carlo; 'follows': against (26) on the same draws"),
+    claimed=Sampled(MIX_DIM, line_27, "(27) class by class"),
+    reference=Sampled(MIX_DIM, relu_four_loss_drawn, "4 * 1/2 (yhat - Y)^2, Y drawn"),
+    after="sigmoid.relu_loss.eq26",
+    previous_form=Sampled(MIX_DIM, line_26, "(26) class by class"),
 )
 
 # =========================================================================== (28)-(34): L1 loss
