@@ -186,7 +186,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         Console(stderr=True).print(f"[dim]{reused} of {len(document['results'])} records reused from the cache "
                                    f"({args.cache}; --no-cache recomputes every claim)[/]")
     write_error = _write_results(args.json, document) if args.json else None
-    if not args.quiet:
+    if not args.quiet or args.format != "table":  # Markdown or JSON on standard output is the product itself
         _show(document, args.format, args.only, console)
         if args.json and not write_error:
             Console(stderr=True).print(f"results written to {args.json}")
@@ -408,7 +408,7 @@ def parser() -> argparse.ArgumentParser:
                    help="local: a process pool on this machine (default); dask: dask.distributed tasks")
     a.add_argument("--scheduler", metavar="ADDRESS",
                    help="with --executor dask: the scheduler (e.g. tcp://10.0.0.1:8786); default: a LocalCluster of --workers processes")
-    a.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    a.add_argument("--quiet", action="store_true", help="no progress bar, and no summary table (--format md/json still print)")
     a.add_argument("--only", type=_verdicts, metavar="VERDICT[,VERDICT]",
                    help="show only lines with these verdicts, e.g. refuted,error or false,inherited (the result file keeps all)")
     a.add_argument("--format", choices=("table", "md", "json"), default="table",

@@ -168,10 +168,11 @@ class Fingerprint:
             return "{" + ",".join(f"{k!r}:{self.value(x, depth + 1)}" for k, x in sorted(v.items(), key=lambda kv: repr(kv[0]))) + "}"
         if isinstance(v, types.ModuleType):
             return "module:" + v.__name__
+        cls = self.code(type(v), depth + 1)  # an instance of a project class: its class's code counts too
         if hasattr(v, "__dataclass_fields__"):
-            return type(v).__name__ + self.value({f: getattr(v, f, None) for f in v.__dataclass_fields__}, depth + 1)
+            return cls + self.value({f: getattr(v, f, None) for f in v.__dataclass_fields__}, depth + 1)
         text = repr(v)
-        return text if " at 0x" not in text else type(v).__qualname__  # an address says nothing about the code
+        return cls + (text if " at 0x" not in text else "")  # an address says nothing about the code
 
     def code(self, obj: Any, depth: int = 0) -> str:
         """A function or class: its source and, if it is the project's, what it reads (transitively)."""

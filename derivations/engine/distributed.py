@@ -10,7 +10,10 @@ inheritance trace and the verdicts are those of the local pool.
 
 Only claim ids and the discovery recipe cross the network: each worker
 process discovers the claims itself, once (it needs derivcheck installed and
-the ``--module`` files at the same paths).
+the ``--module`` files at the same paths).  Workers must be allowed to start
+processes (a SymPy proof runs in a child process with a hard deadline): the
+LocalCluster is started with ``distributed.worker.daemon: False``; start the
+workers of a cluster of your own with ``DASK_DISTRIBUTED__WORKER__DAEMON=False``.
 """
 
 from __future__ import annotations
@@ -64,10 +67,10 @@ def executor(discovery: Discovery, settings: AuditSettings, scheduler: str | Non
 
         cluster = None
         if scheduler is None:
-            # non-daemonic workers: a claim may start a child process (the deadline-bounded SymPy proof)
-            dask.config.set({"distributed.worker.daemon": False})
-            cluster = LocalCluster(n_workers=max(1, workers or settings.workers), threads_per_worker=1,
-                                   processes=True, dashboard_address=None, silence_logs=40)
+            # a SymPy proof runs in a child process under a hard deadline: the workers must not be daemons
+            with dask.config.set({"distributed.worker.daemon": False}):
+                cluster = LocalCluster(n_workers=max(1, workers or settings.workers), threads_per_worker=1,
+                                       processes=True, dashboard_address=None, silence_logs=40)
         client = Client(scheduler or cluster)
         try:
             futures = [client.submit(audit_group, discovery, tuple(g), settings, pure=False, retries=0)
