@@ -24,7 +24,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, wait
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
@@ -144,6 +144,31 @@ def _write_json_atomic(path: Path, data: object) -> None:
     tmp = path.with_name(path.name + ".part")
     tmp.write_text(json.dumps(data))
     os.replace(tmp, path)
+
+
+_WARM: list[bool] = []
+
+
+def _warm_up(settings: AuditSettings) -> None:
+    """Audit a trivial claim of our own once in the main process before forking: the first audit
+    in a process pays about a second of lazy imports and set-up (Hypothesis, SymPy's printers),
+    which every forked worker would otherwise pay again."""
+    if _WARM:
+        return
+    _WARM.append(True)
+    import sympy
+    from hypothesis import strategies as st
+
+    from .api import Source
+
+    x = sympy.Symbol("x")
+    probe = Claim(id="derivcheck.warm-up", sources=(Source("-", "0"),), latex="2x", params={"x": st.floats(0.5, 2)},
+                  claimed=2 * x, reference=lambda p: 2 * p.x)
+    try:
+        with isolation.fresh_globals():
+            audit_claim(probe, replace(settings, database=None, max_examples=2, shrink_budget=0), lambda _i: None)
+    except Exception:  # noqa: BLE001 - only a speed-up
+        pass
 
 
 def _refuse_exit(code: int = 0) -> None:
@@ -288,6 +313,7 @@ def run(
             if on_result:
                 on_result(res)
 
+    _warm_up(settings)
     scratch = Path(tempfile.mkdtemp(prefix="derivcheck-"))
     (scratch / "workers").mkdir()
     counter = iter(range(1 << 30))
