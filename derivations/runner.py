@@ -260,11 +260,19 @@ class _Stop:
             return []
 
     def kill_workers(self) -> None:
+        """SIGKILL the workers still alive -- only processes that are this process's children
+        (a dead worker's number may since belong to an unrelated process)."""
+        me = os.getpid()
         for pid in self.worker_pids():
             try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
+                ppid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            if ppid == me:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
 
     def _handle(self, signum: int, frame: object) -> None:
         name = signal.Signals(signum).name
@@ -376,9 +384,10 @@ def run(
                             record.update(verdict="error", diagnosis=f"{claim_where(claim)}: "
                                           f"the audit task failed before the claim started: {type(error).__name__}: {error}")
                         elif isinstance(error, FutureTimeout):
+                            chain = f" (its chain's task had {task.deadline:g} s for {len(task.ids)} lines)" if len(task.ids) > 1 else ""
                             record.update(verdict="inconclusive",
-                                          diagnosis=f"deadline of {deadline:g} s reached; the claim's process was killed "
-                                          f"(set the per-claim deadline with --deadline SECONDS)")
+                                          diagnosis=f"deadline of {deadline:g} s reached{chain}; the claim's process was "
+                                          "killed (set the per-claim deadline with --deadline SECONDS)")
                         elif isinstance(error, ProcessExpired):
                             record.update(verdict="error", diagnosis=f"{claim_where(claim)}: "
                                           f"{death_cause(error.exitcode)} while this claim was audited")

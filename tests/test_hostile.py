@@ -490,3 +490,16 @@ def test_no_worker_outlives_a_killed_main_process(tmp_path: Path) -> None:
     rc, doc, err, worker = _interrupted_run(tmp_path, [signal.SIGKILL], group=False)
     assert rc == -signal.SIGKILL
     assert not alive(worker)
+
+
+def test_a_chain_line_past_its_deadline_does_not_cost_the_rest_of_the_chain(tmp_path: Path) -> None:
+    mod = module(tmp_path, """
+        from derivations.api import Chain
+        c = Chain("c", note="n.txt", params=P, reference=lambda p: 2 * p.x)
+        c.step(1, latex="2x", claimed=2 * x)
+        c.step(2, latex="2x", claimed=lambda p: time.sleep(1000))
+        c.step(3, latex="2x", claimed=2 * x, after="c.eq1")
+    """)
+    done, doc = audit(tmp_path, mod, "--deadline", "6")
+    assert verdicts(doc) == {"c.eq1": "confirmed", "c.eq2": "inconclusive", "c.eq3": "confirmed"}, done.stderr
+    assert "deadline of 6 s reached" in by_id(doc, "c.eq2")["diagnosis"]
