@@ -317,7 +317,7 @@ def test_misuse_is_refused_before_any_work(tmp_path: Path, capsys, args: list[st
     """)
     (tmp_path / "afile").write_text("a file, not a folder")
     args = [str(tmp_path / a) if a.startswith("afile") else a for a in args]
-    rc, _, err = main(capsys, "audit", "--module", mod, "--no-database", "--quiet", *args)
+    rc, _, err = main(capsys, "audit", "--module", mod, "--select", "t.*", "--no-database", "--quiet", *args)
     assert rc == 2 and message in err and "Traceback" not in err
     assert not marker.exists()
 
