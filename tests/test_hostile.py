@@ -169,7 +169,7 @@ def test_a_deadline_ends_a_claim_that_never_returns(tmp_path: Path) -> None:
     assert "deadline of 8 s reached" in by_id(doc, "t.loop")["diagnosis"]
 
 
-def _interrupted_run(tmp_path: Path, signals: list[int], group: bool) -> tuple[int, dict | None, str, int]:
+def _interrupted_run(tmp_path: Path, signals: list[int], group: bool, workers: str = "1") -> tuple[int, dict | None, str, int]:
     pidfile = tmp_path / "worker.pid"
     mod = module(tmp_path, GOOD + f"""
         def sleeps(p):
@@ -181,7 +181,7 @@ def _interrupted_run(tmp_path: Path, signals: list[int], group: bool) -> tuple[i
     out = tmp_path / "r.json"
     proc = subprocess.Popen(
         [sys.executable, "-c", LAUNCH, "audit", "--module", str(mod), "--no-database", "--quiet", "--json", str(out),
-         "--workers", "1"],
+         "--workers", workers],
         cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True, start_new_session=True,
     )
@@ -487,7 +487,7 @@ def test_sys_exit_while_a_module_is_imported_is_a_load_error(tmp_path: Path) -> 
 
 
 def test_no_worker_outlives_a_killed_main_process(tmp_path: Path) -> None:
-    rc, doc, err, worker = _interrupted_run(tmp_path, [signal.SIGKILL], group=False)
+    rc, doc, err, worker = _interrupted_run(tmp_path, [signal.SIGKILL], group=False, workers="2")
     assert rc == -signal.SIGKILL
     assert not alive(worker)
 
