@@ -65,7 +65,9 @@ def _failure_record(f: LoadFailure) -> dict:
         "method": None,
         "evidence": None,
         "counterexample": None,
-        "diagnosis": f"module {f.module} ({f.location}) failed to import; its claims were not audited",
+        # the file's name, not the machine's absolute path nor the internal module name of a --module file
+        "diagnosis": f"{Path(f.location).name if f.location.endswith('.py') else f.module} failed to import; "
+                     f"its claims were not audited: {(f.traceback.strip().splitlines() or [''])[-1]}",
         "corrected": None,
         "follows": None,
         "inherits_from": None,
