@@ -325,7 +325,7 @@ def test_misuse_is_refused_before_any_work(tmp_path: Path, capsys, args: list[st
 def test_workers_far_above_the_cores_are_capped(tmp_path: Path) -> None:
     mod = module(tmp_path, GOOD)
     done = cli("audit", "--module", str(mod), "--no-database", "--workers", "60", cwd=tmp_path)
-    assert done.returncode == 0 and "more than the" in done.stdout
+    assert done.returncode == 0 and "more than the" in done.stderr
 
 
 # --------------------------------------------------------------------------- isolation
