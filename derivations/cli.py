@@ -115,7 +115,8 @@ def _cap_workers(args: argparse.Namespace, console: Console) -> None:
 
     cores = os.cpu_count() or 1
     if args.workers is not None and args.workers > cores:
-        console.print(f"[yellow]--workers {args.workers} is more than the {cores} cores here; using {cores}[/]")
+        print(f"derivcheck audit: --workers {args.workers} is more than the {cores} cores here; using {cores}",
+              file=sys.stderr)
         args.workers = cores
 
 

@@ -20,6 +20,8 @@ import numpy as np
 
 #: numpy's own defaults (``np.seterr`` in a fresh interpreter)
 NUMPY_ERRSTATE = {"divide": "warn", "over": "warn", "under": "ignore", "invalid": "warn"}
+#: the warning filters of the process before any claims module was imported
+_FILTERS = list(warnings.filters)
 
 
 @contextlib.contextmanager
@@ -32,8 +34,8 @@ def fresh_globals() -> Iterator[None]:
     np.random.seed(0)  # noqa: NPY002 - the legacy global generator, in case a claim uses it
     try:
         with warnings.catch_warnings():
-            warnings.resetwarnings()
-            warnings.simplefilter("default")
+            warnings.filters[:] = _FILTERS
+            getattr(warnings, "_filters_mutated", lambda: None)()  # the filters' cache must see the change
             yield
     finally:
         np.seterr(**old_err)

@@ -92,7 +92,7 @@ def _import(name: str, failures: list[LoadFailure]) -> str | None:
     try:
         importlib.import_module(name)
         return name
-    except Exception:  # noqa: BLE001 - a broken module is reported, not fatal
+    except (Exception, SystemExit):  # noqa: BLE001 - a broken module (even one calling sys.exit) is reported, not fatal
         failures.append(LoadFailure(name, name, scrub(traceback.format_exc(limit=6))))
         return None
 
@@ -133,7 +133,7 @@ def load_path(path: Path, failures: list[LoadFailure]) -> list[str]:
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         spec.loader.exec_module(module)
-    except Exception:  # noqa: BLE001
+    except (Exception, SystemExit):  # noqa: BLE001 - sys.exit() at import must not end the audit silently
         sys.modules.pop(name, None)
         failures.append(LoadFailure(name, shown(path), scrub(traceback.format_exc(limit=6), path)))
         return []

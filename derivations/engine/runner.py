@@ -24,7 +24,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, wait
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
@@ -62,7 +62,9 @@ def _failure_record(f: LoadFailure) -> dict:
     return ResultRecord(
         id=f"load-error:{f.module}", kind="claim", verdict="error", latex="",
         sources=[{"note": f.location, "equation": None, "quote": "module could not be imported"}],
-        diagnosis=f"module {f.module} ({f.location}) failed to import; its claims were not audited",
+        # the file's name, not the machine's absolute path nor the internal module name of a --module file
+        diagnosis=f"{Path(f.location).name if f.location.endswith('.py') else f.module} failed to import; "
+                  f"its claims were not audited: {(f.traceback.strip().splitlines() or [''])[-1]}",
         traceback=f.traceback,
     ).to_json()
 
@@ -223,6 +225,31 @@ def _write_json_atomic(path: Path, data: object) -> None:
     os.replace(tmp, path)
 
 
+_WARM: list[bool] = []
+
+
+def _warm_up(settings: AuditSettings) -> None:
+    """Audit a trivial claim of our own once in the main process before forking: the first audit
+    in a process pays about a second of lazy imports and set-up (Hypothesis, SymPy's printers),
+    which every forked worker would otherwise pay again."""
+    if _WARM:
+        return
+    _WARM.append(True)
+    import sympy
+    from hypothesis import strategies as st
+
+    from ..api import Source
+
+    x = sympy.Symbol("x")
+    probe = Claim(id="derivcheck.warm-up", sources=(Source("-", "0"),), latex="2x", params={"x": st.floats(0.5, 2)},
+                  claimed=2 * x, reference=lambda p: 2 * p.x)
+    try:
+        with isolation.fresh_globals():
+            audit_claim(probe, replace(settings, database=None, max_examples=2, shrink_budget=0), lambda _i: None)
+    except Exception:  # noqa: BLE001 - only a speed-up
+        pass
+
+
 def _refuse_exit(code: int = 0) -> None:
     exc = SystemExit(code)
     exc.derivcheck_via = "os._exit"  # type: ignore[attr-defined]
@@ -311,11 +338,19 @@ class _Stop:
             return []
 
     def kill_workers(self) -> None:
+        """SIGKILL the workers still alive -- only processes that are this process's children
+        (a dead worker's number may since belong to an unrelated process)."""
+        me = os.getpid()
         for pid in self.worker_pids():
             try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
+                ppid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            if ppid == me:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
 
     def _handle(self, signum: int, frame: object) -> None:
         name = signal.Signals(signum).name
@@ -390,6 +425,7 @@ def run(
 
     def local_pool() -> str | None:
         """The supervised local pool; returns the signal that cut the run short, or None."""
+        _warm_up(settings)
         scratch = Path(tempfile.mkdtemp(prefix="derivcheck-"))
         (scratch / "workers").mkdir()
         counter = iter(range(1 << 30))
@@ -451,9 +487,11 @@ def run(
                                 record = record_for(claim, verdict="error", diagnosis=f"{claim_where(claim)}: "
                                                     f"the audit task failed before the claim started: {type(error).__name__}: {error}")
                             elif isinstance(error, FutureTimeout):
+                                chain = (f" (its chain's task had {task.deadline:g} s for {len(task.ids)} lines)"
+                                         if len(task.ids) > 1 else "")
                                 record = record_for(claim, verdict="inconclusive",
-                                                    diagnosis=f"deadline of {deadline:g} s reached; the claim's process was killed "
-                                                    f"(set the per-claim deadline with --deadline SECONDS)")
+                                                    diagnosis=f"deadline of {deadline:g} s reached{chain}; the claim's "
+                                                    "process was killed (set the per-claim deadline with --deadline SECONDS)")
                             elif isinstance(error, ProcessExpired):
                                 record = record_for(claim, verdict="error", diagnosis=f"{claim_where(claim)}: "
                                                     f"{death_cause(error.exitcode)} while this claim was audited")
