@@ -42,6 +42,8 @@ from typing import Any
 import sympy
 from hypothesis import strategies as st
 
+from numerics.domain import OutsideDomain  # noqa: F401  (re-exported: a side raises it at a degenerate point)
+
 KINDS = ("claim", "definition", "incomplete")
 
 

@@ -31,7 +31,8 @@ import sympy
 from numerics import symbolic
 from numerics.context import Context, stable_seed
 from numerics.datamodels import NotPositiveSemidefinite
-from numerics.decide import AGREE, DISAGREE, UNDECIDED, Comparison, Tolerance, compare, overall_resolution
+from numerics.decide import AGREE, DISAGREE, DOMAIN, UNDECIDED, Comparison, Tolerance, compare, overall_resolution
+from numerics.domain import OutsideDomain
 from numerics.diagnose import constant_relation
 from numerics.estimate import Estimate
 from numerics.ode import IntegrationError
@@ -126,6 +127,8 @@ def check_point(
     try:
         c, r, paired = evaluate_pair(claimed, reference, p, ctx)
         cmp = compare(c, r, _tolerance(claim, settings, c, r, ctx.dps))
+    except OutsideDomain as exc:  # a degenerate point: reported, never a verdict by chance
+        return Evaluation(point, DOMAIN, PointRecord(None, None, None, reason=str(exc)))
     except NUMERICAL_FAILURES as exc:
         return Evaluation(point, UNDECIDED, PointRecord(None, None, None, reason=f"{type(exc).__name__}: {exc}"))
     return Evaluation(point, cmp.status, PointRecord(cmp, c, r, paired, cmp.reason))
@@ -197,6 +200,10 @@ def _evidence(evals: list[Evaluation], settings: AuditSettings, method: str, dps
     }
     if undecided:
         ev["undecided_reasons"] = sorted({e.record.reason for e in undecided})[:5]
+    outside = [e for e in evals if e.status == DOMAIN]
+    if outside:
+        ev["domain_points"] = len(outside)
+        ev["domain_reasons"] = sorted({e.record.reason for e in outside})[:5]
     return ev
 
 
@@ -279,6 +286,9 @@ def check_sides(
         return SideCheck("inconclusive", method, evidence, None, evals, None, reason)
     if not evals:
         return SideCheck("inconclusive", method, evidence, None, evals, None, "no parameter point was tested")
+    if all(e.status == DOMAIN for e in evals):
+        reason = f"none of the {len(evals)} points drawn is inside the claim's domain: {evals[0].record.reason}"
+        return SideCheck("inconclusive", method, evidence, None, evals, None, reason)
     limit = claim.tolerances.max_resolution if claim.tolerances.max_resolution is not None else settings.max_resolution
     resolution = evidence.get("resolution")
     if resolution is None or not resolution <= limit:

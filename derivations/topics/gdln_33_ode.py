@@ -53,7 +53,10 @@ def times(p) -> np.ndarray:
     return TIME_FRACTIONS * network(p).K * p.tau
 
 
-def eigen(net: Network) -> tuple[np.ndarray, np.ndarray]:
+def eigen(net: Network, invertible: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """(Lambda, P) of A; (13)-(15) divide by Lambda, so a singular A is outside their domain."""
+    if invertible:
+        net.require_invertible_A()
     lam, vecs = np.linalg.eigh(net.A)
     return lam, vecs
 
@@ -133,7 +136,7 @@ def weight_trajectory(p):
 # =========================================================================== the step to u
 def diagonalised_rhs(p) -> np.ndarray:
     net = network(p)
-    lam, vecs = eigen(net)
+    lam, vecs = eigen(net, invertible=False)
     u = vecs.T @ net.w
     return -lam * u + vecs.T @ net.b
 
@@ -145,7 +148,7 @@ claim(
     params=with_family("halfspace", "bump", "exclusive", "redundant"),
     assumptions=DATA + ("reading: the left half of (13), u = P^T w, c = P^T b, under the ODE (10) as written",),
     claimed=diagonalised_rhs,
-    reference=lambda p: (lambda net: eigen(net)[1].T @ (net.b - net.A @ net.w))(network(p)),
+    reference=lambda p: (lambda net: eigen(net, invertible=False)[1].T @ (net.b - net.A @ net.w))(network(p)),
     method="exact",
     remark="Checks that rotating (10) by P^T gives the diagonal system; whether (10) is the true flow is gdln.flow.eq10.",
 )
