@@ -130,6 +130,9 @@ def run(
     ordered = [_failure_record(f) for f in registry.failures] + [results[cid] for cid in ids]
     trace_inheritance(ordered)
     counts = {v: sum(1 for r in ordered if r["verdict"] == v) for v in VERDICTS}
+    # verdicts decided in ball arithmetic (numerics.certify): proofs of refutation, proven bounds of agreement
+    for v in ("proved", "confirmed", "refuted"):
+        counts[f"certified_{v}"] = sum(1 for r in ordered if r["verdict"] == v and (r.get("evidence") or {}).get("certified"))
     return {
         "tool_version": TOOL_VERSION,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -92,7 +92,7 @@ def evaluate_side(side: Side, p: Point, ctx: Context) -> Estimate:
         return ctx.expect(lambda eps: side.statistic(p, eps), side.dimension(p))
     if isinstance(side, (int, float)) and not isinstance(side, bool):
         return evaluate_sympy(sympy.Float(side, ctx.dps + 10) if isinstance(side, float) else sympy.Integer(side), p, ctx.dps)
-    key = (id(side), _point_key(p), ctx.dps, ctx.samples, ctx.sampling)
+    key = (id(side), _point_key(p), ctx.dps, ctx.samples, ctx.sampling, ctx.route)
     hit = _MEMO.get(key)
     if hit is not None and hit[0] is side:
         return hit[1]

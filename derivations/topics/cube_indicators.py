@@ -205,6 +205,16 @@ def separated(p, delta) -> list[Fraction]:
     return [*p.head, *scaled_tail(p.tail, delta(p.head) * Fraction(p.q, 10))]
 
 
+def has_tie(head) -> bool:
+    """Some signed sum of the head vanishes (delta of (13) is 0): the special, thin part of the space."""
+    return any(v == 0 for v in head_values(head))
+
+
+# Heads whose signed sums can vanish are where the two readings of delta part; under the plain strategy
+# they are rare enough that 8 draws miss them at some seeds, so half the draws come from this part.
+heads_with_tie = st.lists(nonzero, min_size=2, max_size=4).filter(has_tie)
+
+
 def _tie_story(p, claimed, truth) -> str | None:
     zero = [x for x in cube_points(len(p.head)) if dot(p.head, x) == 0]
     if not zero:
@@ -219,7 +229,7 @@ def _tie_story(p, claimed, truth) -> str | None:
 for reading, delta, heads, text in (
     ("identity", delta_13, st.lists(nonzero, min_size=1, max_size=4).filter(lambda h: delta_13(h) > 0),
      "delta as defined in (13), min |sum_{i<=k} w_i x_i| (drawn heads have delta > 0; with delta = 0 the premise is empty)"),
-    ("identity.smallest_positive", smallest_positive, st.lists(nonzero, min_size=1, max_size=4),
+    ("identity.smallest_positive", smallest_positive, st.one_of(heads_with_tie, st.lists(nonzero, min_size=1, max_size=4)),
      "delta read as the prose defines it, the smallest positive value of sum_{i<=k} w_i x_i"),
 ):
     claim(

@@ -15,6 +15,8 @@ they are checked exactly on integer vectors, where the preactivation hits 0
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 from hypothesis import strategies as st
 
@@ -81,9 +83,14 @@ definition(
 
 
 def gate_at_scaled(p) -> float:
-    r""":math:`\mathbb 1(\langle \alpha w, x\rangle \ge 0)`."""
-    w, x = _pair(p)
-    return float((p.alpha * w) @ x >= 0)
+    r""":math:`\mathbb 1(\langle \alpha w, x\rangle \ge 0)`, in exact rational arithmetic.
+
+    The drawn alpha is a double, i.e. an exact rational; in floating point
+    :math:`\alpha\langle w, x\rangle` with :math:`\langle w, x\rangle = 0` can round to a tiny
+    negative number, so the sign is decided with :class:`fractions.Fraction` (ties exact)."""
+    m = min(len(p.w), len(p.x))
+    alpha = Fraction(p.alpha)
+    return float(sum((alpha * wi) * xi for wi, xi in zip(p.w[:m], p.x[:m])) >= 0)
 
 
 claim(
@@ -96,6 +103,6 @@ claim(
     params={"w": integer_vectors, "x": integer_vectors, "alpha": st.floats(1e-3, 1e3)},
     assumptions=("pointwise in (w, x); alpha > 0 (a negative scale flips the gate)",),
     claimed=gate_at_scaled,
-    reference=lambda p: float(np.dot(*_pair(p)) >= 0),
+    reference=lambda p: float(sum(int(a) * int(b) for a, b in zip(p.w, p.x)) >= 0),  # integers: exact
     method="exact",
 )

@@ -180,10 +180,14 @@ def conditional_from_joint(p, ctx):
             return mp.exp(-q / 2) / (2 * mp.pi * mp.sqrt(det))
 
         marginal = mp.exp(-zz**2 / 2) / mp.sqrt(2 * mp.pi)
-        centre = rr * zz  # only used to place a breakpoint near the bulk
+        centre = rr * zz  # only used to place breakpoints near the bulk
         width = mp.sqrt(1 - rr**2)
         cut = 12 * width
-        pts = [centre - cut, centre, 0, centre + cut] if abs(centre) < cut else [centre - cut, centre, centre + cut]
+        # the whole line: a range truncated at 12 widths drops a mass 2 Phi(-12) ~ 3.6e-33, which the
+        # quadrature's error estimate does not see (it refuted (69)-(70) at 40 digits)
+        pts = [-mp.inf, centre - cut, centre, centre + cut, mp.inf]
+        if abs(centre) < cut:
+            pts.append(mp.mpf(0))
         pts = sorted(set(pts))
     est = ctx.integrate(lambda t: mp.erf(gg * t) * joint(t) / marginal, pts)
     return est
