@@ -100,6 +100,16 @@ def jsonable(value: Any) -> Any:
     return repr(value)
 
 
+def _through_double(e: Estimate) -> bool:
+    """The multiple-precision value is exactly a double with more than 40 significant bits: it was
+    rounded to double precision somewhere on its path (an exact short dyadic like 1/2 is not)."""
+    hp = e.high_precision
+    if not isinstance(hp, mpmath.mpf) or not hp or not mpmath.isfinite(hp):
+        return False
+    mantissa = int(hp.man) if hasattr(hp, "man") else 0
+    return mpmath.mpf(float(hp)) == hp and mantissa.bit_length() > 40
+
+
 def _tolerance(claim: Claim, settings: AuditSettings, c: Estimate, r: Estimate, dps: int) -> Tolerance:
     """The decision rule's floors: relative and absolute rounding allowances.
 
@@ -108,7 +118,9 @@ def _tolerance(claim: Claim, settings: AuditSettings, c: Estimate, r: Estimate, 
     relative to the terms of a computation, so a true 0 needs an absolute floor).
     """
     t = claim.tolerances
-    high = c.high_precision is not None and r.high_precision is not None
+    # multiple-precision floors only where both values carry more digits than a double: a value that
+    # is exactly a double with a long mantissa went through double precision on its way (path rounding)
+    high = c.high_precision is not None and r.high_precision is not None and not (_through_double(c) or _through_double(r))
     default_rtol, default_atol = (10.0 ** (-(dps - 5)),) * 2 if high else (1e-9, 1e-12)
     return Tolerance(
         alpha=settings.alpha,

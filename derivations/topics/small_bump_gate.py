@@ -30,7 +30,7 @@ from scipy.special import erf
 
 from numerics import datamodels as dm
 from numerics.gradients import central_difference
-from numerics.quadrature import bivariate_gaussian_expectation
+from numerics.quadrature import bivariate_gaussian_expectation, gaussian_cutoff
 
 from ..api import Chain, Correction, Sampled, Tolerances, claim, definition, eq, quote
 
@@ -182,12 +182,11 @@ def conditional_from_joint(p, ctx):
         marginal = mp.exp(-zz**2 / 2) / mp.sqrt(2 * mp.pi)
         centre = rr * zz  # only used to place breakpoints near the bulk
         width = mp.sqrt(1 - rr**2)
-        cut = 12 * width
-        # the whole line: a range truncated at 12 widths drops a mass 2 Phi(-12) ~ 3.6e-33, which the
-        # quadrature's error estimate does not see (it refuted (69)-(70) at 40 digits)
-        pts = [-mp.inf, centre - cut, centre, centre + cut, mp.inf]
-        if abs(centre) < cut:
-            pts.append(mp.mpf(0))
+        # truncated where the conditional law's tail is below the working precision (a fixed 12 widths
+        # dropped a mass 2 Phi(-12) ~ 3.6e-33 that the quadrature's error estimate did not see, and
+        # refuted (69)-(70) at 40 digits)
+        cut = gaussian_cutoff(ctx.dps + 10) * width
+        pts = [centre - cut, centre, 0, centre + cut] if abs(centre) < cut else [centre - cut, centre, centre + cut]
         pts = sorted(set(pts))
     est = ctx.integrate(lambda t: mp.erf(gg * t) * joint(t) / marginal, pts)
     return est
