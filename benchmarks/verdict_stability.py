@@ -45,6 +45,9 @@ def main() -> None:
         print(f"{label:>12}  {time.perf_counter() - start:7.1f} s  "
               + "  ".join(f"{k}: {v}" for k, v in summary.items() if not k.startswith("certified_") and v)
               + f"  | {certified}", flush=True)
+        if args.json:  # after every run, so a long benchmark can be read while it goes on
+            with open(args.json, "w") as fh:
+                json.dump(verdicts, fh, indent=1)
 
     labels = list(verdicts)
     ids = sorted({cid for v in verdicts.values() for cid in v})

@@ -586,6 +586,7 @@ def _follows(claim: Claim, previous: Claim | None, settings: AuditSettings) -> t
         "resolution_text": check.evidence.get("resolution_text"),
         "counterexample": check.counterexample,
         "reason": check.reason or None,
+        "certified": bool(check.evidence.get("certified")),
     }
     return value, detail
 

@@ -133,6 +133,9 @@ def run(
     # verdicts decided in ball arithmetic (numerics.certify): proofs of refutation, proven bounds of agreement
     for v in ("proved", "confirmed", "refuted"):
         counts[f"certified_{v}"] = sum(1 for r in ordered if r["verdict"] == v and (r.get("evidence") or {}).get("certified"))
+    counts["certified_follows"] = sum(
+        1 for r in ordered if r.get("follows") is not None and ((r.get("evidence") or {}).get("follows") or {}).get("certified")
+    )
     return {
         "tool_version": TOOL_VERSION,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
