@@ -7,9 +7,15 @@ The verdict of a checkable claim is computed here, on every run:
 2. Hypothesis draws parameter points; at each the two sides are evaluated and
    compared with :func:`numerics.decide.compare`;
 3. the first disagreement is shrunk to a simple point and re-checked with
-   independent random numbers (``recheck_sample_factor`` x the samples) and
-   ``recheck_extra_dps`` more digits; only a disagreement that reproduces is
-   ``refuted``, one that does not is ``inconclusive``;
+   independent random numbers (``recheck_sample_factor`` x the samples),
+   ``recheck_extra_dps`` more digits and the independent quadrature route
+   (another rule on other pieces); only a disagreement that reproduces is
+   ``refuted``, one that does not is ``inconclusive`` (see :func:`_reproduced`:
+   closed forms are decided in ball arithmetic, a proof; an uncertified
+   deterministic discrepancy must exceed ``uncertified_floor`` and the drift
+   of the sides between the two evaluations);
+   points outside the claim's domain (a side raised ``OutsideDomain``) are
+   recorded as ``domain`` and count neither way;
 4. points where the numerics failed make the claim ``inconclusive`` (never
    ``confirmed``); otherwise it is ``confirmed`` (or ``proved`` when the proof
    succeeded and the numerics agree).
