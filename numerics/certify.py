@@ -147,10 +147,9 @@ def _pow(base: Ball, exponent: sympy.Basic, exp_fn: Compiled | None, values: Map
         return base.sqrt(analytic=analytic)
     if exponent == sympy.Rational(-1, 2):
         return base.rsqrt(analytic=analytic)
-    if exponent.is_Rational and _is_real(base) and base.real > 0:
-        return (base.log(analytic=analytic) * exponent.p / exponent.q).exp()
-    e = exp_fn(values, analytic)  # type: ignore[misc]
-    return (base.log(analytic=analytic) * e).exp()
+    # principal branch, as SymPy and mpmath take it
+    e = acb(int(exponent.p)) / int(exponent.q) if exponent.is_Rational else exp_fn(values, analytic)  # type: ignore[misc]
+    return base.pow(e, analytic=analytic)
 
 
 # --------------------------------------------------------------------------- compiling
