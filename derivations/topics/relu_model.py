@@ -20,7 +20,7 @@ from fractions import Fraction
 import numpy as np
 from hypothesis import strategies as st
 
-from ..api import claim, definition, eq, quote
+from ..api import Tolerances, claim, definition, eq, quote
 from .relu_common import N000, N001
 
 definition(
@@ -68,6 +68,9 @@ claim(
     claimed=gate_times_preactivation,
     reference=lambda p: max(float(np.dot(*_pair(p))), 0.0),
     method="exact",
+    # small integers in doubles: both sides are exact, so equality is exact (a draw where every <w, x> <= 0
+    # has no scale to be relative to, and needs none)
+    tolerances=Tolerances(rtol=0.0, atol=0.0),
 )
 
 definition(
@@ -105,4 +108,5 @@ claim(
     claimed=gate_at_scaled,
     reference=lambda p: float(sum(int(a) * int(b) for a, b in zip(p.w, p.x)) >= 0),  # integers: exact
     method="exact",
+    tolerances=Tolerances(rtol=0.0, atol=0.0),  # 0/1 values decided exactly on both sides
 )
