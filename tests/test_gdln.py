@@ -10,14 +10,13 @@ from __future__ import annotations
 import derivations  # noqa: F401,I001 - first: single-threaded BLAS is only set before numpy is imported
 
 import numpy as np
-
-from numerics.domain import OutsideDomain
 import pytest
 import sympy as sp
 from hypothesis import strategies as st
 
 from derivations.api import Point, Sampled, claim, quote
 from derivations.audit import audit_claim
+from numerics.domain import OutsideDomain
 from derivations.settings import AuditSettings
 from derivations.topics import gdln_31_model as model
 from derivations.topics import gdln_33_ode as ode
