@@ -42,6 +42,8 @@ from typing import Any
 import sympy
 from hypothesis import strategies as st
 
+from numerics.domain import OutsideDomain  # noqa: F401  (re-exported: a side raises it at a degenerate point)
+
 KINDS = ("claim", "definition", "incomplete")
 #: The role of an entry's reading of its line (what a referee takes the entry to say about the note):
 #: ``stated`` the note's own reading (also one forced by a convention the note states nearby);

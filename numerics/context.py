@@ -31,6 +31,7 @@ class Context:
     chunk: int = 1 << 15
     sampling: str = "montecarlo"  # or "qmc"
     seed_material: tuple = (0,)
+    route: str = "primary"  # "independent": quadrature by another rule on other pieces (re-checks)
 
     def derive(self, *salt: object, **changes: object) -> "Context":
         """A context with an extended seed (and optionally other settings changed)."""
@@ -61,7 +62,7 @@ class Context:
 
     # Quadrature --------------------------------------------------------------------
     def gaussian_expectation(self, h: Callable, mean: object = 0, var: object = 1, kinks: Sequence = (), **kw) -> Estimate:
-        return quadrature.gaussian_expectation(h, mean, var, kinks, dps=self.dps, **kw)
+        return quadrature.gaussian_expectation(h, mean, var, kinks, dps=self.dps, route=self.route, **kw)
 
     def integrate(self, f: Callable, points: Sequence[object]) -> Estimate:
-        return quadrature.integrate(f, points, dps=self.dps)
+        return quadrature.integrate(f, points, dps=self.dps, route=self.route)

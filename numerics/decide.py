@@ -30,6 +30,7 @@ from scipy.stats import t as student_t
 from .estimate import Estimate
 
 AGREE, DISAGREE, UNDECIDED = "agree", "disagree", "undecided"
+DOMAIN = "domain"  # the point is outside the claim's domain (numerics.domain.OutsideDomain): neither for nor against
 
 
 @dataclass(frozen=True)

@@ -34,10 +34,11 @@ def resolution_text(result: dict) -> str:
     if result["verdict"] in ("inconclusive", "error") and result.get("diagnosis"):
         text = result["diagnosis"]
         return text if len(text) <= 60 else text[:57] + "..."
+    proof = " (certified)" if ev.get("certified") else ""  # decided in ball arithmetic (numerics.certify)
     if result["verdict"] == "refuted" and result.get("counterexample"):
         rel = result["counterexample"].get("relative_error")
-        return f"off by {rel:.2g} rel." if isinstance(rel, (int, float)) else "claimed undefined"
-    return ev.get("resolution_text") or ""
+        return (f"off by {rel:.2g} rel." if isinstance(rel, (int, float)) else "claimed undefined") + proof
+    return (ev.get("resolution_text") or "") + proof
 
 
 def row(result: dict) -> Row:

@@ -29,7 +29,6 @@ import functools
 import hashlib
 import inspect
 import json
-import sys
 import sysconfig
 import types
 from collections.abc import Callable, Sequence
@@ -41,7 +40,7 @@ import sympy
 
 from ..api import Claim, Sampled
 from .settings import AuditSettings
-from .version import tool_version
+from .version import environment, tool_version
 
 _PACKAGE_PARENT = Path(__file__).resolve().parents[2]  # the folder holding derivations/ and numerics/
 #: settings that change how fast an audit runs, never what it finds
@@ -245,7 +244,6 @@ class Fingerprint:
 
 
 def environment_key() -> str:
-    from .runner import environment
 
     env = environment()
     env.pop("platform", None)

@@ -249,6 +249,7 @@ def _follows(
         "resolution_text": check.evidence.get("resolution_text"),
         "counterexample": check.counterexample,
         "reason": check.reason or None,
+        "certified": bool(check.evidence.get("certified")),
     }
     return value, detail
 

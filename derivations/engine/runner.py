@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-import platform
 import shutil
 import signal
 import sys
@@ -27,7 +26,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, replace
 from pathlib import Path
 from datetime import datetime, timezone
-from importlib.metadata import PackageNotFoundError, version
+
 
 from pebble import ProcessExpired, ProcessPool
 from threadpoolctl import threadpool_limits
@@ -43,7 +42,7 @@ from .cache import keys as cache_keys
 from .record import HOLDS, RECORDED, VERDICTS, ResultRecord
 from .registry import LoadFailure, Registry
 from .settings import AuditSettings
-from .version import tool_version
+from .version import environment, tool_version
 
 
 
@@ -171,16 +170,6 @@ def read_notes(folder: Path | None, results: Sequence[dict]) -> tuple[dict, dict
             displays[name] = notes_mod.equations(path)
             texts[name] = path.read_text(encoding="utf-8")
     return displays, texts
-
-
-def environment() -> dict:
-    env = {"python": sys.version.split()[0], "platform": platform.platform()}
-    for pkg in ("sympy", "mpmath", "numpy", "scipy", "hypothesis"):
-        try:
-            env[pkg] = version(pkg)
-        except PackageNotFoundError:  # pragma: no cover
-            env[pkg] = None
-    return env
 
 
 # --------------------------------------------------------------------------- the supervisor
@@ -530,6 +519,12 @@ def run(
     resolve_follows_only(ordered)
     trace_inheritance(ordered)
     counts = {v: sum(1 for r in ordered if r["verdict"] == v) for v in VERDICTS}
+    # verdicts decided in ball arithmetic (numerics.certify): proofs of refutation, proven bounds of agreement
+    for v in ("proved", "confirmed", "refuted"):
+        counts[f"certified_{v}"] = sum(1 for r in ordered if r["verdict"] == v and (r.get("evidence") or {}).get("certified"))
+    counts["certified_follows"] = sum(
+        1 for r in ordered if r.get("follows") is not None and ((r.get("evidence") or {}).get("follows") or {}).get("certified")
+    )
     displays, texts = read_notes(notes_dir or default_notes_dir(), ordered)
     return {
         "tool_version": tool_version(),

@@ -19,7 +19,8 @@ class AuditSettings:
     shrink_budget: int = 16            # extra evaluations allowed for shrinking
     follows_examples: int = 4          # points for "does it follow from the line above?"
     recheck_sample_factor: int = 4     # a refutation is re-checked with this many times the samples
-    recheck_extra_dps: int = 15        # ... and this many more digits
+    recheck_extra_dps: int = 15        # ... and this many more digits (and the independent quadrature route)
+    uncertified_floor: float = 1e-10   # a deterministic refutation without a proof needs a larger relative discrepancy
     alpha: float = 1e-6                # family-wise false-refutation probability per claim
     max_resolution: float = 0.1        # coarser than this (relative) cannot confirm
     symbolic_timeout: float = 8.0      # seconds for a SymPy proof attempt

@@ -79,7 +79,7 @@ class Side:
     def evaluate(self, p: Point, ctx: Context, memo: bool = True) -> Estimate:
         if not (self.memoizable and memo):
             return self.compute(p, ctx)
-        key = (id(self.raw), point_key(dict(p)), ctx.dps, ctx.samples, ctx.sampling)
+        key = (id(self.raw), point_key(dict(p)), ctx.dps, ctx.samples, ctx.sampling, ctx.route)
         hit = _MEMO.get(key)
         if hit is not None and hit[0] is self.raw:
             return hit[1]

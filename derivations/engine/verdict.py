@@ -5,9 +5,15 @@
 2. Hypothesis draws parameter points; at each the two sides are evaluated and
    compared with :func:`numerics.decide.compare`;
 3. the first disagreement is shrunk to a simple point and re-checked with
-   independent random numbers (``recheck_sample_factor`` x the samples) and
-   ``recheck_extra_dps`` more digits; only a disagreement that reproduces is
-   ``refuted``, one that does not is ``inconclusive``;
+   independent random numbers (``recheck_sample_factor`` x the samples),
+   ``recheck_extra_dps`` more digits and the independent quadrature route
+   (another rule on other pieces); only a disagreement that reproduces is
+   ``refuted``, one that does not is ``inconclusive`` (see :func:`_reproduced`:
+   closed forms are decided in ball arithmetic, a proof; an uncertified
+   deterministic discrepancy must exceed ``uncertified_floor`` and the drift
+   of the sides between the two evaluations);
+   points outside the claim's domain (a side raised ``OutsideDomain``) are
+   recorded as ``domain`` and count neither way;
 4. points where the numerics failed make the comparison ``inconclusive`` (never
    ``confirmed``); otherwise it is ``confirmed`` (or ``proved`` when the proof
    succeeded and the numerics agree).
@@ -15,7 +21,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +29,10 @@ import mpmath
 import numpy as np
 import sympy
 
-from numerics import symbolic
+from numerics import certify, symbolic
 from numerics.context import Context, stable_seed
-from numerics.decide import DISAGREE, UNDECIDED, Comparison, Tolerance, compare, overall_resolution
+from numerics.decide import AGREE, DISAGREE, DOMAIN, UNDECIDED, Comparison, Tolerance, compare, overall_resolution
+from numerics.domain import OutsideDomain
 from numerics.errors import NumericalFailure
 from numerics.estimate import Estimate
 from numerics.search import Evaluation, point_key, search
@@ -33,7 +40,7 @@ from numerics.search import Evaluation, point_key, search
 from ..api import Claim, Point
 from .record import jsonable
 from .settings import AuditSettings
-from .sides import evaluate_pair, nondeterministic
+from .sides import SymPySide, evaluate_pair, nondeterministic, side
 
 #: failures that make a point undecided (the numerics could not answer), not the claim's ``error``
 NUMERICAL_FAILURES = (
@@ -50,6 +57,7 @@ class PointRecord:
     reference: Estimate | None
     paired: bool = False
     reason: str = ""
+    certified: dict | None = None  # ball-arithmetic outcome (numerics.certify) where both sides are closed forms
 
 
 @dataclass(frozen=True)
@@ -66,6 +74,16 @@ class SideCheck:
 
 
 
+def _through_double(e: Estimate) -> bool:
+    """The multiple-precision value is exactly a double with more than 40 significant bits: it was
+    rounded to double precision somewhere on its path (an exact short dyadic like 1/2 is not)."""
+    hp = e.high_precision
+    if not isinstance(hp, mpmath.mpf) or not hp or not mpmath.isfinite(hp):
+        return False
+    mantissa = int(hp.man) if hasattr(hp, "man") else 0
+    return mpmath.mpf(float(hp)) == hp and mantissa.bit_length() > 40
+
+
 def _tolerance(claim: Claim, settings: AuditSettings, c: Estimate, r: Estimate, dps: int) -> Tolerance:
     """The decision rule's floors: relative and absolute rounding allowances.
 
@@ -74,7 +92,9 @@ def _tolerance(claim: Claim, settings: AuditSettings, c: Estimate, r: Estimate, 
     relative to the terms of a computation, so a true 0 needs an absolute floor).
     """
     t = claim.tolerances
-    high = c.high_precision is not None and r.high_precision is not None
+    # multiple-precision floors only where both values carry more digits than a double: a value that
+    # is exactly a double with a long mantissa went through double precision on its way (path rounding)
+    high = c.high_precision is not None and r.high_precision is not None and not (_through_double(c) or _through_double(r))
     default_rtol, default_atol = (10.0 ** (-(dps - 5)),) * 2 if high else (1e-9, 1e-12)
     return Tolerance(
         alpha=settings.alpha,
@@ -94,9 +114,42 @@ def check_point(
     try:
         c, r, paired = evaluate_pair(claimed, reference, p, ctx)
         cmp = compare(c, r, _tolerance(claim, settings, c, r, ctx.dps))
+        cmp, cert = _certify(claimed, reference, point, ctx.dps, cmp)
+        if cert is not None:
+            return Evaluation(point, cmp.status, PointRecord(cmp, c, r, paired, cmp.reason, cert))
+    except OutsideDomain as exc:  # a degenerate point: reported, never a verdict by chance
+        return Evaluation(point, DOMAIN, PointRecord(None, None, None, reason=str(exc)))
     except NUMERICAL_FAILURES as exc:
         return Evaluation(point, UNDECIDED, PointRecord(None, None, None, reason=f"{type(exc).__name__}: {exc}"))
     return Evaluation(point, cmp.status, PointRecord(cmp, c, r, paired, cmp.reason))
+
+
+def _closed_form(raw: Side) -> bool:
+    return isinstance(side(raw), SymPySide)
+
+
+def _certify(claimed: Side, reference: Side, point: dict, dps: int, cmp: Comparison) -> tuple[Comparison, dict | None]:
+    """Decide a point between two closed forms in ball arithmetic (numerics.certify).
+
+    Disjoint balls are a proof of disagreement; a difference ball inside the
+    tolerance is a proven agreement.  Otherwise (or where Arb cannot evaluate
+    a side) the mpmath comparison stands, and the record says why it was not
+    certified.
+    """
+    if not (_closed_form(claimed) and _closed_form(reference)):
+        return cmp, None
+    try:
+        cert = certify.compare(claimed, reference, point, dps, tolerance=cmp.tolerance)
+    except certify.Uncertifiable as exc:
+        return cmp, {"certified": False, "reason": f"not certified ({exc}); decided with mpmath"}
+    record = {"certified": True, "disjoint": cert.disjoint, "bound": cert.bound, "lower": cert.lower, "digits": cert.digits}
+    if cert.disjoint:
+        reason = f"certified: the balls of the two sides are disjoint, |claimed - reference| >= {cert.lower:.3g} (Arb)"
+        return replace(cmp, status=DISAGREE, reason=reason), record
+    if cert.bound <= cmp.tolerance:
+        return replace(cmp, status=AGREE, reason=""), record
+    # the balls overlap but are wider than the tolerance: nothing proven either way
+    return cmp, {"certified": False, "reason": f"Arb ball wider ({cert.bound:.3g}) than the tolerance; decided with mpmath"}
 
 
 def base_context(settings: AuditSettings, claim_id: str, label: str) -> Context:
@@ -119,6 +172,7 @@ def _counterexample(ev: Evaluation) -> dict:
         "uncertainty": jsonable(cmp.uncertainty),
         "worst_entry": list(cmp.worst_index),
         "reason": cmp.reason,
+        "certified": bool(rec.certified and rec.certified.get("certified") and rec.certified.get("disjoint")),
     }
 
 
@@ -165,6 +219,20 @@ def _evidence(evals: list[Evaluation], settings: AuditSettings, method: str, dps
     }
     if undecided:
         ev["undecided_reasons"] = sorted({e.record.reason for e in undecided})[:5]
+    certs = [e.record.certified for e in evals if e.record is not None and e.record.comparison is not None]
+    if any(c is not None for c in certs):
+        proven = [c for c in certs if c is not None and c.get("certified")]
+        # a confirmation is certified when every point was decided in ball arithmetic
+        ev["certified"] = len(proven) == len(certs) and not undecided
+        ev["certified_points"] = len(proven)
+        ev["certified_bound"] = jsonable(max((c["bound"] for c in proven), default=None))
+        fallbacks = sorted({c["reason"] for c in certs if c is not None and not c.get("certified")})
+        if fallbacks:
+            ev["certification_fallback"] = fallbacks[:3]
+    outside = [e for e in evals if e.status == DOMAIN]
+    if outside:
+        ev["domain_points"] = len(outside)
+        ev["domain_reasons"] = sorted({e.record.reason for e in outside})[:5]
     return ev
 
 
@@ -227,19 +295,26 @@ def check_sides(
         if flaky:
             return SideCheck("inconclusive", method, evidence, None, evals, failing, flaky)
         recheck_ctx = ctx.derive("recheck").derive(
-            samples=settings.samples * settings.recheck_sample_factor, dps=settings.dps + settings.recheck_extra_dps
+            samples=settings.samples * settings.recheck_sample_factor, dps=settings.dps + settings.recheck_extra_dps,
+            route="independent",
         )
         again = check_point(claim, claimed, reference, dict(failing.point), recheck_ctx, settings)
+        reproduced, why, route = _reproduced(failing, again, settings)
         evidence["recheck"] = {
-            "status": again.status,
+            "status": again.status if reproduced or again.status != DISAGREE else "not reproduced",
             "samples": jsonable(again.record.reference.samples) if again.record and again.record.reference else None,
             "precision_digits": settings.dps + settings.recheck_extra_dps,
             "relative_error": jsonable(again.record.comparison.max_rel_discrepancy) if again.record and again.record.comparison else None,
-            "reason": again.record.reason if again.record else "",
+            "reason": why or (again.record.reason if again.record else ""),
+            "route": route,
         }
+        if not reproduced and again.status == DISAGREE:
+            reason = f"a discrepancy at {jsonable(dict(failing.point))} ({failing.record.reason}) is not a refutation: {why}"
+            return SideCheck("inconclusive", method, evidence, None, evals, failing, reason)
         if again.status == DISAGREE:
             cx = _counterexample(again)
             cx["first_seen"] = _counterexample(failing)
+            evidence["certified"] = cx["certified"]  # a refutation is certified when its balls are disjoint
             return SideCheck("refuted", method, evidence, cx, evals, again)
         reason = (
             f"a discrepancy at {jsonable(dict(failing.point))} ({failing.record.reason}) did not reproduce "
@@ -254,6 +329,9 @@ def check_sides(
         return SideCheck("inconclusive", method, evidence, None, evals, None, reason)
     if not evals:
         return SideCheck("inconclusive", method, evidence, None, evals, None, "no parameter point was tested")
+    if all(e.status == DOMAIN for e in evals):
+        reason = f"none of the {len(evals)} points drawn is inside the claim's domain: {evals[0].record.reason}"
+        return SideCheck("inconclusive", method, evidence, None, evals, None, reason)
     limit = claim.tolerances.max_resolution if claim.tolerances.max_resolution is not None else settings.max_resolution
     resolution = evidence.get("resolution")
     if resolution is None or not resolution <= limit:
@@ -264,3 +342,55 @@ def check_sides(
         return SideCheck("inconclusive", method, evidence, None, evals, None, reason)
     return SideCheck("proved" if proved else "confirmed", method, evidence, None, evals, None)
 
+
+
+def _values(e: Estimate) -> Any:
+    return mpmath.mpmathify(e.high_precision) if e.high_precision is not None else np.asarray(e.value, float)
+
+
+def _reproduced(first: Evaluation, again: Evaluation, settings: AuditSettings) -> tuple[bool, str, str]:
+    """Is the re-checked disagreement a refutation?  Returns (yes, why not, route description).
+
+    * disjoint balls (numerics.certify): a proof;
+    * a statistical side: fresh random numbers, 4x the samples (an independent draw);
+    * deterministic and uncertified: the re-check ran on the independent route (another
+      quadrature rule on other pieces) and more digits.  The values of each side may move between
+      the two evaluations by no more than the discrepancy itself (the path's own error, measured),
+      and the discrepancy must exceed ``uncertified_floor`` relative: below double precision no
+      numerical route's error model (truncated ranges, breakpoints) is trusted without a proof.
+    """
+    rec, rec0 = again.record, first.record
+    if rec is None or rec.claimed is None or rec.reference is None:
+        return False, "", ""
+    if rec.certified and rec.certified.get("certified"):
+        route = "ball arithmetic (Arb)"
+    elif rec.claimed.statistical or rec.reference.statistical:
+        route = "fresh random numbers, more samples"
+    elif "independent route" in f"{rec.claimed.detail} {rec.reference.detail}":
+        route = "independent quadrature route (Gauss-Legendre, other pieces), more digits"
+    else:
+        route = "the same route with more digits (the sides use no engine quadrature)"
+    if again.status != DISAGREE or rec.comparison is None:
+        return False, "", route
+    if rec.certified and rec.certified.get("certified") and rec.certified.get("disjoint"):
+        return True, "", route
+    if rec.claimed.statistical or rec.reference.statistical:
+        return True, "", route
+    cmp = rec.comparison
+    if cmp.max_rel_discrepancy < settings.uncertified_floor:
+        return False, (
+            f"the discrepancy is {cmp.max_rel_discrepancy:.2g} relative, below {settings.uncertified_floor:g}, "
+            "and the two sides could not be certified: no numerical route is trusted to that level without a proof"
+        ), route
+    if rec0 is not None and rec0.claimed is not None and rec0.reference is not None:
+        try:
+            drift = max(float(np.max(np.abs(_values(rec.claimed) - _values(rec0.claimed)))),
+                        float(np.max(np.abs(_values(rec.reference) - _values(rec0.reference)))))
+        except (TypeError, ValueError):
+            drift = 0.0
+        if np.isfinite(drift) and cmp.max_abs_discrepancy <= max(cmp.tolerance, rec0.comparison.tolerance) + 2 * drift:
+            return False, (
+                f"the sides moved by {drift:.3g} between the two evaluations (precision/route), as much as the "
+                f"discrepancy {cmp.max_abs_discrepancy:.3g}: the path has fewer digits than its tolerance claimed"
+            ), route
+    return True, "", route

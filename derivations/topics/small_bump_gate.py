@@ -30,7 +30,7 @@ from scipy.special import erf
 
 from numerics.models import datamodels as dm
 from numerics.gradients import central_difference
-from numerics.quadrature import bivariate_gaussian_expectation
+from numerics.quadrature import bivariate_gaussian_expectation, gaussian_cutoff
 
 from derivations.api import almost_surely, Chain, Correction, Sampled, Tolerances, claim, definition, eq, quote
 from derivations.topics._data import ERF_MIXTURE, NLGP_MIXTURE, sized
@@ -155,9 +155,12 @@ def conditional_from_joint(p, ctx):
             return mp.exp(-q / 2) / (2 * mp.pi * mp.sqrt(det))
 
         marginal = mp.exp(-zz**2 / 2) / mp.sqrt(2 * mp.pi)
-        centre = rr * zz  # only used to place a breakpoint near the bulk
+        centre = rr * zz  # only used to place breakpoints near the bulk
         width = mp.sqrt(1 - rr**2)
-        cut = 12 * width
+        # truncated where the conditional law's tail is below the working precision (a fixed 12 widths
+        # dropped a mass 2 Phi(-12) ~ 3.6e-33 that the quadrature's error estimate did not see, and
+        # refuted (69)-(70) at 40 digits)
+        cut = gaussian_cutoff(ctx.dps + 10) * width
         pts = [centre - cut, centre, 0, centre + cut] if abs(centre) < cut else [centre - cut, centre, centre + cut]
         pts = sorted(set(pts))
     est = ctx.integrate(lambda t: mp.erf(gg * t) * joint(t) / marginal, pts)

@@ -32,6 +32,7 @@ from collections.abc import Callable
 import numpy as np
 
 from . import datamodels as dm
+from ..domain import OutsideDomain, require_positive_definite
 from ..estimate import Estimate
 from ..ode import integrate_flow
 
@@ -157,7 +158,8 @@ def least_squares(design: np.ndarray, target: np.ndarray) -> Estimate:
     :math:`\approx \kappa(D)^2 \epsilon \|w\|` (normal-equation conditioning, a safe upper bound)."""
     coef, _, rank, sv = np.linalg.lstsq(design, target, rcond=None)
     if rank < design.shape[1]:
-        raise np.linalg.LinAlgError(f"design matrix has rank {rank} < {design.shape[1]} columns")
+        # the least-squares solution is not unique: outside the domain of any claim about "the" OLS fit
+        raise OutsideDomain(f"design matrix has rank {rank} < {design.shape[1]} columns")
     kappa = float(sv[0] / sv[-1])
     err = np.full(coef.shape, 10 * kappa**2 * EPS * float(np.max(np.abs(coef))))
     return Estimate(coef, "exact", err, detail=f"numpy lstsq (SVD), condition number {kappa:.3g}")
@@ -188,9 +190,8 @@ def flow_limit(matrix: np.ndarray, vector: np.ndarray, scale: float, start: np.n
     :math:`s/\lambda_{\min}(M)`, by the exact flow map (:func:`flow_map`); stiff long-time integration
     by a step-by-step solver costs seconds here.  The error is :math:`|w(T) - w(2T)|` plus the bound
     :math:`\|r - M w(T)\| / \lambda_{\min}` on the distance to the fixed point."""
-    lam_min = float(np.linalg.eigvalsh((matrix + matrix.T) / 2)[0])
-    if lam_min <= 0:
-        raise np.linalg.LinAlgError(f"the flow matrix has a nonpositive eigenvalue {lam_min:.3g}: no single limit")
+    # a singular M (an eigenvalue 0 up to rounding) has no single limit: outside the claim's domain
+    lam_min = float(require_positive_definite(matrix, "the flow matrix (no single limit)")[0])
     t_end = decay_lengths * scale / lam_min
     w_t = flow_map(matrix, vector, scale, start, t_end)
     w_2t = flow_map(matrix, vector, scale, start, 2 * t_end)

@@ -38,6 +38,16 @@ def head_values(head) -> list[Fraction]:
     return [dot(head, x) for x in cube_points(len(head))]
 
 
+def has_tie(head) -> bool:
+    """Some signed sum of the head vanishes (delta of (13) is 0): the special, thin part of the space."""
+    return any(v == 0 for v in head_values(head))
+
+
+# Heads whose signed sums can vanish are where the two readings of delta part; under the plain strategy
+# they are rare enough that 8 draws miss them at some seeds, so half the draws come from this part.
+heads_with_tie = st.lists(nonzero, min_size=2, max_size=4).filter(has_tie)
+
+
 def delta_13(head) -> Fraction:
     r"""(13): :math:`\delta = \min_{x \in \{\pm 1\}^k} |\sum_{i\le k} w_i x_i|`."""
     return min(abs(v) for v in head_values(head))
@@ -175,7 +185,7 @@ claim(
     "cube.separation.delta_eq13",
     sources=[eq(N003, "13"), quote(N003, "What is the smallest positive value the LHS produces? Define")],
     latex=r"\delta \triangleq \min_{x \in \{\pm 1\}^k} \left| \sum_{i=1}^k w_i x_i \right|.",
-    params={"head": st.lists(nonzero, min_size=1, max_size=4)},
+    params={"head": st.one_of(heads_with_tie, st.lists(nonzero, min_size=1, max_size=4))},
     assumptions=(
         "the claim checked: delta of (13) is 'the smallest positive value the LHS produces', i.e. "
         "min{v > 0 : v = sum_{i<=k} w_i x_i for some x}; nonzero weights so that a positive value exists",
@@ -221,7 +231,7 @@ def _tie_story(p, claimed, truth) -> str | None:
 for reading, delta, heads, text in (
     ("identity", delta_13, st.lists(nonzero, min_size=1, max_size=4).filter(lambda h: delta_13(h) > 0),
      "delta as defined in (13), min |sum_{i<=k} w_i x_i| (drawn heads have delta > 0; with delta = 0 the premise is empty)"),
-    ("identity.smallest_positive", smallest_positive, st.lists(nonzero, min_size=1, max_size=4),
+    ("identity.smallest_positive", smallest_positive, st.one_of(heads_with_tie, st.lists(nonzero, min_size=1, max_size=4)),
      "delta read as the prose defines it, the smallest positive value of sum_{i<=k} w_i x_i"),
 ):
     claim(

@@ -20,6 +20,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from numerics.models import gdln as gd
+from numerics.domain import require_positive_definite
 
 
 FAMILIES = ("halfspace", "bump", "exclusive", "redundant")
@@ -91,6 +92,12 @@ class Network:
     def A(self) -> np.ndarray:
         r"""The block matrix of (10): :math:`A_{ij} = \Sigma^{xx}(p_i, p_j)`, block by block."""
         return np.block([[self.sigma_xx(i, j) for j in range(self.K)] for i in range(self.K)])
+
+    def require_invertible_A(self) -> None:
+        r"""Raise :class:`~numerics.domain.OutsideDomain` where A is singular (a gate never on, or gated
+        inputs confined to a subspace): every formula with :math:`A^{-1}` or :math:`\Lambda^{-1}`, and "the"
+        limit or OLS fit, assumes an invertible A ("If none of the eigenvalues are zero")."""
+        require_positive_definite(self.A, f"A (K = {self.K} gates, n = {self.n})")
 
     @cached_property
     def b(self) -> np.ndarray:

@@ -54,7 +54,10 @@ def times(p) -> np.ndarray:
     return TIME_FRACTIONS * network(p).K * p.tau
 
 
-def eigen(net: Network) -> tuple[np.ndarray, np.ndarray]:
+def eigen(net: Network, invertible: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """(Lambda, P) of A; (13)-(15) divide by Lambda, so a singular A is outside their domain."""
+    if invertible:
+        net.require_invertible_A()
     lam, vecs = np.linalg.eigh(net.A)
     return lam, vecs
 
@@ -178,10 +181,23 @@ def true_mode_path(p):
     return rotate(true_weight_path(p), eigen(network(p))[1])
 
 
+def with_rounding(p, value: np.ndarray) -> gd.Estimate:
+    r"""A closed form of (13)-(15) evaluated in double precision, with its rounding bound
+    :math:`10\,\kappa(A)\,\epsilon\,\max(|w|, |\Lambda^{-1}c|)`: the terms :math:`\Lambda^{-1}c` and the
+    transient nearly cancel at small t, and dividing by :math:`\Lambda` (or solving with A) loses
+    :math:`\log_{10}\kappa(A)` digits, so the tolerance follows the path, not the unit roundoff."""
+    net = network(p)
+    lam, vecs = eigen(net)
+    kappa = float(lam[-1] / lam[0])
+    scale = max(float(np.max(np.abs(value))), float(np.max(np.abs((vecs.T @ net.b) / lam))))
+    return gd.Estimate(np.asarray(value), "exact", np.full(np.shape(value), 10 * kappa * gd.EPS * scale),
+                       detail=f"closed form in double precision, condition number of A {kappa:.3g}")
+
+
 # =========================================================================== the step to u
 def diagonalised_rhs(p) -> np.ndarray:
     net = network(p)
-    lam, vecs = eigen(net)
+    lam, vecs = eigen(net, invertible=False)
     u = vecs.T @ net.w
     return -lam * u + vecs.T @ net.b
 
@@ -189,7 +205,7 @@ def diagonalised_rhs(p) -> np.ndarray:
 def true_diagonal_rate(p):
     r""":math:`K\tau\,\dot u = K P^\top(-\nabla L(w))` at the network's weights, the gradient by central differences."""
     net = network(p)
-    return rotate(gd.part(net.fd_flow(), None, float(net.K), (-1,)), eigen(net)[1])
+    return rotate(gd.part(net.fd_flow(), None, float(net.K), (-1,)), eigen(net, invertible=False)[1])
 
 
 claim(
@@ -202,7 +218,7 @@ claim(
     reference=true_diagonal_rate,
     method="exact",
     after="gdln.flow.eq10",
-    previous_form=lambda p: (lambda net: eigen(net)[1].T @ (net.b - net.A @ net.w))(network(p)),
+    previous_form=lambda p: (lambda net: eigen(net, invertible=False)[1].T @ (net.b - net.A @ net.w))(network(p)),
     corrected=Correction(
         latex=r"K\tau \frac{d}{dt}u = -\frac{1}{K}\Lambda u + c",
         claimed=lambda p: (lambda net, lv: -lv[0] * (lv[1].T @ net.w) / net.K + lv[1].T @ net.b)(network(p), eigen(network(p))),
@@ -237,7 +253,7 @@ ode.step(
     latex=(r"K\tau \frac{d}{dt}u = -\Lambda u + c \implies u(t) = \Lambda^{-1}e^{-\frac{t}{K\tau}\Lambda+C}\mathbf{1} "
            r"+ \Lambda^{-1}c,"),
     also=[eq(N001, "54")],
-    claimed=eq13,
+    claimed=lambda p: with_rounding(p, eq13(p)),
     reference=true_mode_path,
     after="gdln.flow.eq10",
     previous_form=mode_trajectory,
@@ -249,9 +265,9 @@ ode.step(
     "14",
     latex=r"w(t) = P\Lambda^{-1}e^{-\frac{t}{K\tau}\Lambda+C}\mathbf{1} + P\Lambda^{-1}c",
     also=[eq(N001, "55")],
-    claimed=eq14,
+    claimed=lambda p: with_rounding(p, eq14(p)),
     reference=true_weight_path,
-    previous_form=lambda p: (eigen(network(p))[1] @ eq13(p).T).T,
+    previous_form=lambda p: with_rounding(p, (eigen(network(p))[1] @ eq13(p).T).T),
     corrected=CORRECTED_14,
     remark="Truth: the model's true gradient flow in w; follows from (13) by w = P u.",
 )
@@ -259,7 +275,7 @@ ode.step(
     "15",
     latex=r"= A^{-1}Pe^{-\frac{t}{K\tau}\Lambda+C}\mathbf{1} + A^{-1}b.",
     also=[eq(N001, "56")],
-    claimed=eq15,
+    claimed=lambda p: with_rounding(p, eq15(p)),
     reference=true_weight_path,
     corrected=CORRECTED_14,
 )

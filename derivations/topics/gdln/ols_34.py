@@ -154,6 +154,7 @@ LIMIT_QUOTES = [quote(N000, "If none of the eigenvalues are zero, then w(\\infty
 
 def note_limit(p) -> np.ndarray:
     net = network(p)
+    net.require_invertible_A()
     return np.linalg.solve(net.A, net.b)
 
 
@@ -184,6 +185,7 @@ def model_minimiser(p, size: int = LARGE_SAMPLE):
 
 def large_note_limit(p) -> np.ndarray:
     net = network(p, size=LARGE_SAMPLE)
+    net.require_invertible_A()
     return np.linalg.solve(net.A, net.b)
 
 
@@ -266,7 +268,9 @@ def ols_loss(p, size: int = LARGE_SAMPLE):
 
 
 def _large(p) -> Network:
-    return network(p, size=LARGE_SAMPLE)
+    net = network(p, size=LARGE_SAMPLE)
+    net.require_invertible_A()  # (19)-(22) use A^{-1}; a rank-deficient design has no unique OLS fit
+    return net
 
 
 def eq19(p) -> float:
@@ -483,6 +487,7 @@ incomplete(
 def off_diagonal_precision(p) -> np.ndarray:
     r"""The blocks :math:`(A^{-1})_{ij}`, i != j, of the precision matrix (numpy inverse)."""
     net = network(p, "exclusive")
+    net.require_invertible_A()  # a cone that catches no sample leaves A singular: no A^{-1} to speak of
     inv = np.linalg.inv(net.A)
     n = net.n
     blocks = [inv[i * n:(i + 1) * n, j * n:(j + 1) * n] for i in range(net.K) for j in range(net.K) if i != j]

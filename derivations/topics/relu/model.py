@@ -15,10 +15,12 @@ they are checked exactly on integer vectors, where the preactivation hits 0
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 from hypothesis import strategies as st
 
-from derivations.api import claim, definition, eq, quote
+from derivations.api import Tolerances, claim, definition, eq, quote
 from derivations.topics._notes import N000, N001
 
 definition(
@@ -66,6 +68,9 @@ claim(
     claimed=gate_times_preactivation,
     reference=lambda p: max(float(np.dot(*_pair(p))), 0.0),
     method="exact",
+    # small integers in doubles: both sides are exact, so equality is exact (a draw where every <w, x> <= 0
+    # has no scale to be relative to, and needs none)
+    tolerances=Tolerances(rtol=0.0, atol=0.0),
 )
 
 definition(
@@ -81,9 +86,14 @@ definition(
 
 
 def gate_at_scaled(p) -> float:
-    r""":math:`\mathbb 1(\langle \alpha w, x\rangle \ge 0)`."""
-    w, x = _pair(p)
-    return float((p.alpha * w) @ x >= 0)
+    r""":math:`\mathbb 1(\langle \alpha w, x\rangle \ge 0)`, in exact rational arithmetic.
+
+    The drawn alpha is a double, i.e. an exact rational; in floating point
+    :math:`\alpha\langle w, x\rangle` with :math:`\langle w, x\rangle = 0` can round to a tiny
+    negative number, so the sign is decided with :class:`fractions.Fraction` (ties exact)."""
+    m = min(len(p.w), len(p.x))
+    alpha = Fraction(p.alpha)
+    return float(sum((alpha * wi) * xi for wi, xi in zip(p.w[:m], p.x[:m])) >= 0)
 
 
 claim(
@@ -96,6 +106,7 @@ claim(
     params={"w": integer_vectors, "x": integer_vectors, "alpha": st.floats(1e-3, 1e3)},
     assumptions=("pointwise in (w, x); alpha > 0 (a negative scale flips the gate)",),
     claimed=gate_at_scaled,
-    reference=lambda p: float(np.dot(*_pair(p)) >= 0),
+    reference=lambda p: float(sum(int(a) * int(b) for a, b in zip(p.w, p.x)) >= 0),  # integers: exact
     method="exact",
+    tolerances=Tolerances(rtol=0.0, atol=0.0),  # 0/1 values decided exactly on both sides
 )
