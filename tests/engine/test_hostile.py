@@ -505,6 +505,6 @@ def test_a_chain_line_past_its_deadline_does_not_cost_the_rest_of_the_chain(tmp_
         c.step(2, latex="2x", claimed=lambda p: time.sleep(1000))
         c.step(3, latex="2x", claimed=2 * x, after="c.eq1")
     """)
-    done, doc = audit(tmp_path, mod, "--deadline", "6")
+    done, doc = audit(tmp_path, mod, "--deadline", "4")
     assert verdicts(doc) == {"c.eq1": "confirmed", "c.eq2": "inconclusive", "c.eq3": "confirmed"}, done.stderr
-    assert "deadline of 6 s reached" in by_id(doc, "c.eq2")["diagnosis"]
+    assert "deadline of 4 s reached" in by_id(doc, "c.eq2")["diagnosis"]
