@@ -32,12 +32,16 @@ def _coords(points: list[dict], names: list[str]) -> np.ndarray:
 
 
 def _special(point: dict, names: list[str], bounds: dict[str, tuple[float, float]]) -> bool:
-    """A value that is an integer (0, +-1), a bound of the drawn range, or equal to another parameter."""
+    """A value at or within 1e-6 of the drawn span from an integer (0, +-1), a bound of the drawn range,
+    or another parameter (Hypothesis draws 1e-250 and 2.9999999999999996 as readily as 0 and 3)."""
     values = [float(point[n]) for n in names]
     for n, v in zip(names, values):
-        if isinstance(point[n], float) and (v == round(v) or v in bounds[n]):
+        lo, hi = bounds[n]
+        near = 1e-6 * max(hi - lo, 1e-300)
+        if isinstance(point[n], float) and (abs(v - round(v)) <= near or min(abs(v - lo), abs(v - hi)) <= near):
             return True
-    return len(set(values)) < len(values)
+    span = max((bounds[n][1] - bounds[n][0] for n in names), default=0.0)
+    return any(abs(u - w) <= 1e-6 * max(span, 1e-300) for i, u in enumerate(values) for w in values[i + 1:])
 
 
 def spread_points(strategies: Mapping[str, st.SearchStrategy], count: int, seed: int, key: str, draws: int = 80) -> list[dict[str, Any]]:

@@ -38,7 +38,7 @@ from .diagnose import recognise_constant
 
 Path = tuple[int, ...]
 
-KINDS = ("sign", "factor", "swap", "exponent", "drop_term", "add_term")
+KINDS = ("sign", "factor", "swap", "exponent", "drop_term", "add_term", "replace")
 
 _FACTORS: tuple[tuple[sympy.Expr, str], ...] = (
     (sympy.Integer(2), "2"), (sympy.Rational(1, 2), "1/2"), (sympy.pi, "pi"), (1 / sympy.pi, "1/pi"),
@@ -91,12 +91,12 @@ def _apply(node: sympy.Basic, children: Sequence[np.ndarray]) -> np.ndarray:
     """The value of ``node`` from the values of its arguments (complex arrays)."""
     with np.errstate(all="ignore"):
         if isinstance(node, sympy.Add):
-            return np.sum(np.stack(children), axis=0)
+            return np.sum(np.stack(children), axis=0) + 0j
         if isinstance(node, sympy.Mul):
-            return np.prod(np.stack(children), axis=0)
+            return np.prod(np.stack(children), axis=0) + 0j
         if isinstance(node, sympy.Pow):
             base, exp = children
-            return np.power(base, exp)
+            return np.power(base + 0j, exp) + 0j
         key = (node.func, len(children))
         fn = _FN_CACHE.get(key)
         if fn is None:
@@ -110,7 +110,7 @@ def _apply(node: sympy.Basic, children: Sequence[np.ndarray]) -> np.ndarray:
                 out = fn(*[np.real(c) for c in children])
             else:
                 out = np.full(np.shape(children[0]), np.nan)
-        return np.asarray(out, dtype=complex) * np.ones(np.shape(children[0]))
+        return np.asarray(out, dtype=complex) * np.ones(np.shape(children[0])) + 0j
 
 
 class Tree:
@@ -144,7 +144,7 @@ class Tree:
 
     def value_with(self, path: Path, new_value: np.ndarray) -> np.ndarray:
         """The root's value when the node at ``path`` takes ``new_value`` (ancestors recomputed)."""
-        value = new_value
+        value = new_value + 0j  # -0.0 imaginary parts would put a square root on the other side of its cut
         for depth in range(len(path) - 1, -1, -1):
             parent = path[:depth]
             node = self.nodes[parent]
@@ -211,7 +211,9 @@ def _dictionary(tree: Tree, symbols: Sequence[sympy.Symbol]) -> list[tuple[sympy
     items: list[sympy.Expr] = [sympy.Integer(1)]
     for s in symbols:
         items += [s, s**2, sympy.sqrt(1 - s**2), sympy.sqrt(1 + s**2), sympy.exp(-s**2 / 2), sympy.exp(-s**2),
-                  sympy.erf(s), sympy.asin(s), sympy.acos(s), sympy.atan(s)]
+                  sympy.erf(s), sympy.asin(s), sympy.acos(s), sympy.atan(s), 1 / s, 1 / s**2,
+                  1 + s**2, 1 - s**2, 1 + 2 * s**2, 1 / (1 + s**2), 1 / (1 - s**2), 1 / (1 + 2 * s**2),
+                  1 / sympy.sqrt(1 + s**2), 1 / sympy.sqrt(1 - s**2), 1 / sympy.sqrt(1 + 2 * s**2), sympy.sqrt(1 + 2 * s**2)]
     for s, u in itertools.combinations(symbols, 2):
         items += [s * u, s**2 * u**2]
     items += [s * e for s in symbols for e in items[1:] if e not in symbols]
@@ -232,8 +234,11 @@ def candidates(tree: Tree, target: np.ndarray | None = None, tol: np.ndarray | N
     """
     expr = tree.expr
     symbols = sorted(expr.free_symbols, key=lambda s: s.name)
+    present = {s.name for s in symbols}
+    # a parameter absent from the line is named like the line's symbols (real, as parameters are)
+    everything = symbols + [sympy.Symbol(n, real=True) for n in sorted(tree.env) if n not in present]
     small = [sympy.Integer(1), sympy.Integer(-1), sympy.Integer(2), sympy.Rational(1, 2)]
-    small += [k * s**q for s in symbols for q in (1, 2) for k in (1, -1, 2)]
+    small += [k * s**q for s in everything for q in (1, 2) for k in (1, -1, 2)]
     small_values = [(t, _value(t, tree)) for t in small]
     rank: tuple = ()
 
@@ -270,6 +275,12 @@ def candidates(tree: Tree, target: np.ndarray | None = None, tol: np.ndarray | N
                                  tree.value_with(path, np.power(bv, ev / 2)), build(base ** (e / 2)))
             yield C("exponent", f"the exponent {e} on {_short(base)}{where} should not be there",
                              tree.value_with(path, bv), build(base))
+        elif isinstance(node, sympy.Pow) and node.exp.is_number and not exponent:  # a constant power: pi^(-1/2)
+            base, e = node.args
+            for new, what in ((base ** (2 * e), f"should be {2 * e} (a square dropped)"),
+                              (base ** (e / 2), f"should be {e / 2} (a square root dropped)"), (base, "should not be there")):
+                value = np.full(tree.n, complex(new.evalf(20)))
+                yield C("exponent", f"the exponent {e} on {_short(base)}{where} {what}", tree.value_with(path, value), build(new))
         elif node.free_symbols and not exponent:
             with np.errstate(all="ignore"):
                 yield C("exponent", f"{name}{where} should be squared (an exponent dropped)",
@@ -291,7 +302,7 @@ def candidates(tree: Tree, target: np.ndarray | None = None, tol: np.ndarray | N
                     yield C("add_term", f"a term {_short(t)} is missing from {name}{where}",
                                      tree.value_with(path, old + tv), build(node + t))
     if target is not None and tol is not None:
-        yield from _fitted_terms(tree, target, tol, symbols)
+        yield from _fitted_terms(tree, target, tol, everything)
     # swaps
     for s, u in itertools.combinations(symbols, 2):
         env = dict(tree.env)
@@ -310,39 +321,108 @@ def _value(t: sympy.Expr, tree: Tree) -> np.ndarray:
     return Tree(t, {s.name: tree.env[s.name] for s in t.free_symbols} or {"_": np.zeros(tree.n)}).root_value
 
 
+def _inverses() -> dict:
+    from scipy import special
+
+    def real_only(fn: Callable[[np.ndarray], np.ndarray]) -> Callable[[np.ndarray], np.ndarray]:
+        return lambda v: fn(np.real(v)) if np.all(np.imag(v) == 0) else np.full(np.shape(v), np.nan)
+
+    return {
+        sympy.exp: np.log, sympy.log: np.exp, sympy.asin: np.sin, sympy.acos: np.cos, sympy.atan: np.tan,
+        sympy.sin: np.arcsin, sympy.tan: np.arctan, sympy.sinh: np.arcsinh, sympy.tanh: np.arctanh,
+        sympy.erf: real_only(special.erfinv), sympy.erfc: real_only(special.erfcinv),
+    }
+
+
+_INVERSE: dict = {}
+
+
+def needed_values(tree: Tree, target: np.ndarray) -> dict[Path, np.ndarray]:
+    """For every subterm, the value it would need at each point for the line to equal ``target``
+    (the line inverted from the top: sums, products, powers and invertible functions; principal branches)."""
+    if not _INVERSE:
+        _INVERSE.update(_inverses())
+    need: dict[Path, np.ndarray] = {(): np.asarray(target, dtype=complex)}
+    for path in sorted(tree.nodes, key=len):  # parents before children
+        if path not in need:
+            continue
+        node, v = tree.nodes[path], need[path]
+        if not _descend(node) or not node.free_symbols:
+            continue
+        for i in range(len(node.args)):
+            child = path + (i,)
+            if child not in tree.values:
+                continue
+            others = [tree.values[path + (j,)] for j in range(len(node.args)) if j != i]
+            with np.errstate(all="ignore"):
+                if isinstance(node, sympy.Add):
+                    c = v - sum(others)
+                elif isinstance(node, sympy.Mul):
+                    c = v / np.prod(np.stack(others), axis=0)
+                elif isinstance(node, sympy.Pow):
+                    base, exp = tree.values[path + (0,)], tree.values[path + (1,)]
+                    c = np.power(v, 1 / exp) if i == 0 else np.log(v) / np.log(base)
+                elif len(node.args) == 1 and node.func in _INVERSE:
+                    c = np.asarray(_INVERSE[node.func](v), dtype=complex)
+                else:
+                    continue
+            if np.all(np.isfinite(c)):
+                need[child] = c
+    return need
+
+
+def _fit(values: np.ndarray, dictionary: list[tuple[sympy.Expr, np.ndarray]]) -> Iterator[tuple[sympy.Expr, sympy.Expr]]:
+    """Dictionary terms g with values = k g for a simple constant k; yields (k, g)."""
+    scale = float(np.max(np.abs(values)))
+    if scale == 0 or not np.all(np.isfinite(values)):
+        return
+    for g, gv in dictionary:
+        den = float(np.sum(np.abs(gv) ** 2))
+        k = complex(np.sum(values * np.conj(gv)) / den)
+        if abs(k.imag) > 1e-9 * abs(k) or not np.all(np.abs(values - k.real * gv) <= 1e-7 * scale):
+            continue
+        kk = _simple_constant(k.real)
+        if kk is not None:
+            yield kk, g
+
+
 def _fitted_terms(tree: Tree, target: np.ndarray, tol: np.ndarray, symbols: Sequence[sympy.Symbol]) -> Iterator[_Candidate]:
-    r"""Missing terms :math:`k\,g` on every subterm the side is affine in; k must be a recognised constant."""
+    r"""What a subterm should have been: for every node, the value it would need at each point
+    (the line inverted numerically), matched as the old subterm plus a missing term :math:`k\,g`, or
+    replaced by :math:`k\,g`, with g from a small dictionary and k a simple constant."""
     dictionary = None
     seen: set[tuple[Path, sympy.Expr]] = set()
+    need = needed_values(tree, target)
     for path, node in tree.nodes.items():
-        if _is_exponent(tree, path) or not (isinstance(node, sympy.Add) or not path):
-            continue  # a missing term sits in a sum (or is added to the whole line)
-        gain = tree.linear_gain(path)
-        if gain is None or np.any(np.abs(gain) == 0):
+        if _is_exponent(tree, path) or (path and not node.free_symbols and not isinstance(tree.nodes[path[:-1]], sympy.Add)):
             continue
-        with np.errstate(all="ignore"):
-            t = (target - tree.root_value) / gain
-            t_tol = tol / np.abs(gain)
-        if not np.all(np.isfinite(t)):
+        needed = need.get(path)
+        if needed is None:
             continue
         dictionary = dictionary if dictionary is not None else _dictionary(tree, symbols)
         where = _where(tree, path)
         name = "the whole right-hand side" if not path else _short(node)
-        for g, gv in dictionary:
-            w = 1.0 / np.maximum(t_tol, 1e-300) ** 2
-            k = complex(np.sum(w * t * np.conj(gv)) / np.sum(w * np.abs(gv) ** 2))
-            if abs(k.imag) > 1e-9 * abs(k) or k == 0 or not np.all(np.abs(t - k.real * gv) <= t_tol):
-                continue
-            kk = _simple_constant(k.real)
-            if kk is None:
-                continue
+        old = tree.values[path]
+        for kk, g in _fit(needed - old, dictionary):
             term = kk * g
             if (path, term) in seen:
                 continue
             seen.add((path, term))
             yield _Candidate("add_term", f"a term {_short(term)} is missing from {name}{where}",
-                             tree.value_with(path, tree.values[path] + complex(kk.evalf(20)) * gv),
-                             lambda path=path, node=node, term=term: replace_at(tree.expr, path, node + term))
+                             tree.value_with(path, old + complex(kk.evalf(20)) * _value(g, tree)),
+                             lambda path=path, node=node, term=term: replace_at(tree.expr, path, node + term),
+                             (bool(path), False, len(sympy.sstr(node))))
+        if not node.free_symbols or not path or len(sympy.sstr(node)) > 24:
+            continue  # a replacement is a typo only on a small subterm (not a new formula for the line)
+        for kk, g in _fit(needed, dictionary):
+            new = kk * g
+            if new == node or (path, new) in seen:
+                continue
+            seen.add((path, new))
+            yield _Candidate("replace", f"{name}{where} should be {_short(new)}",
+                             tree.value_with(path, complex(kk.evalf(20)) * _value(g, tree)),
+                             lambda path=path, new=new: replace_at(tree.expr, path, new),
+                             (bool(path), False, len(sympy.sstr(node))))
 
 
 def _simple_constant(k: float) -> sympy.Expr | None:
@@ -375,6 +455,11 @@ def screen(
         env = {n: np.asarray([complex(p[n]) for p in points]) for n in names}
     except (TypeError, ValueError, KeyError):
         return [], 0
+    for n in points[0] if points else ():  # parameters the line lost (a dropped term may have held them)
+        try:
+            env.setdefault(n, np.asarray([complex(p[n]) for p in points]))
+        except (TypeError, ValueError):
+            continue
     target = np.asarray(reference, dtype=complex)
     tol = np.asarray(tolerance, dtype=float)
     tree = Tree(expr, env)
