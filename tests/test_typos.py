@@ -105,11 +105,20 @@ def test_complex_values_are_not_cast_to_real():
 
 
 def test_a_varying_ratio_is_never_a_constant_factor():
-    r = np.linspace(0.5, 2.0, 8)
-    c = 2 * r * (1 + 1e-3 * np.sin(7 * r))  # nearly 2, but not constant (deterministic values)
-    zero = [np.asarray(1e-12)] * 8
-    rel = constant_relation([np.asarray(v) for v in c], [np.asarray(v) for v in r], zero, zero)
-    assert rel.kind == "none"
+    """40 points where claimed = 2 truth within noise, one where it strays by 8 standard errors: the
+    chi-square of the fit alone would pass (64 < its 1e-6 limit of about 90); the point-by-point test does not."""
+    rng = np.random.default_rng(2)
+    r = np.linspace(0.5, 2.0, 40)
+    sigma = 1e-3
+    c = 2 * r + sigma * np.clip(rng.normal(size=40), -1, 1) * 0.5
+    c[17] += 8 * sigma
+    sig = [np.asarray(sigma)] * 40
+    zero = [np.asarray(0.0)] * 40
+    rel = constant_relation([np.asarray(v) for v in c], [np.asarray(v) for v in r], sig, zero)
+    assert rel.kind == "none", rel.text
+    c[17] -= 8 * sigma  # without the stray point it is the constant factor 2
+    rel = constant_relation([np.asarray(v) for v in c], [np.asarray(v) for v in r], sig, zero)
+    assert rel.kind == "factor" and rel.closed_form == "2"
 
 
 def test_spread_points_avoid_special_values():
