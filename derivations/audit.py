@@ -519,6 +519,10 @@ def audit_claim(claim: Claim, settings: AuditSettings, lookup: Callable[[str], C
                 f"{' and '.join(missing)} not written: fill in {', '.join(m + '=' for m in missing)} "
                 f"in {claim.defined_at}"
             )
+        elif claim.relation != "==":  # --- issue 16: an inequality has its own decision rule
+            from .inequality import audit_inequality
+
+            result.update(audit_inequality(claim, settings))
         else:
             check = check_sides(claim, claim.claimed, claim.reference, settings, "truth")
             result["verdict"] = check.verdict
@@ -564,6 +568,6 @@ def audit_claim(claim: Claim, settings: AuditSettings, lookup: Callable[[str], C
         result["diagnosis"] = (
             f"module {claim.module}, claim {claim.id!r}: the claim's code raised {type(exc).__name__}: {exc}"
         )
-        result["traceback"] = traceback.format_exc(limit=8)
+        result["traceback"] = traceback.format_exc(limit=-8)  # the innermost frames: the one that raised is kept
     result["seconds"] = round(time.perf_counter() - start, 3)
     return result

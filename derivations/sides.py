@@ -60,6 +60,16 @@ def evaluate_sympy(expr: sympy.Basic, p: Point, dps: int) -> Estimate:
                     detail=f"SymPy expression evaluated with mpmath at {dps} digits", high_precision=value)
 
 
+def _plain_method(raw: Any) -> str:
+    """How a plain number returned by a function side was computed: mpmath numbers and exact SymPy
+    numbers are "exact" (multiple precision); floats and numpy arrays (scipy, numpy) are "double"."""
+    if isinstance(raw, (mpmath.mpf, mpmath.mpc, sympy.Rational, int)) or isinstance(raw, Estimate):
+        return "exact"
+    if isinstance(raw, (list, tuple)) and raw and all(isinstance(v, (mpmath.mpf, mpmath.mpc)) for v in raw):
+        return "exact"
+    return "double"
+
+
 def _arity(fn: Callable[..., Any]) -> int:
     try:
         params = [q for q in inspect.signature(fn).parameters.values() if q.default is q.empty]
@@ -101,7 +111,8 @@ def evaluate_side(side: Side, p: Point, ctx: Context) -> Estimate:
     elif callable(side):
         # user arithmetic on mpmath numbers (p.mp.r * p.mp.z) happens at the audit precision
         with mpmath.workdps(ctx.dps + 10):
-            out = coerce(side(p) if _arity(side) == 1 else side(p, ctx))
+            raw = side(p) if _arity(side) == 1 else side(p, ctx)
+        out = coerce(raw, method=_plain_method(raw))
     else:
         raise TypeError(f"cannot evaluate a side of type {type(side).__name__}")
     if not out.statistical and len(_MEMO) < _MEMO_LIMIT:

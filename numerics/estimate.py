@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 import mpmath
 import numpy as np
 
-METHODS = ("symbolic", "quadrature", "exact", "ode", "montecarlo", "qmc")
+# "double": a deterministic value computed in double precision by code (scipy, numpy) with no error
+# estimate of its own; "series": a sum taken to convergence with a tail bound.
+METHODS = ("symbolic", "quadrature", "exact", "ode", "montecarlo", "qmc", "double", "series")
 
 
 def as_array(value: object) -> np.ndarray:

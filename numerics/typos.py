@@ -113,6 +113,18 @@ def _apply(node: sympy.Basic, children: Sequence[np.ndarray]) -> np.ndarray:
         return np.asarray(out, dtype=complex) * np.ones(np.shape(children[0])) + 0j
 
 
+_CONSTANTS: dict[sympy.Basic, complex] = {}
+
+
+def _constant(node: sympy.Basic) -> complex:
+    """A constant subterm's value (cached: the same constants recur in every candidate)."""
+    if node not in _CONSTANTS:
+        if len(_CONSTANTS) > 10000:
+            _CONSTANTS.clear()
+        _CONSTANTS[node] = complex(node.evalf(20))
+    return _CONSTANTS[node]
+
+
 class Tree:
     """An expression evaluated at ``n`` points, node by node (values keyed by path)."""
 
@@ -130,7 +142,7 @@ class Tree:
         if isinstance(node, sympy.Symbol):
             value = env[node.name]
         elif not node.free_symbols:
-            value = np.full(self.n, complex(node.evalf(20)))
+            value = np.full(self.n, _constant(node))
         elif _descend(node):
             kids = [self._eval(a, path + (i,), env, record) for i, a in enumerate(node.args)]
             value = _apply(node, kids)
