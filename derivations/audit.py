@@ -392,7 +392,11 @@ def _sweep(claim: Claim, check: SideCheck, settings: AuditSettings) -> dict | No
     else:
         return None
     n = 9 if isinstance(claim.reference, Sampled) or isinstance(claim.claimed, Sampled) else 17
-    values = sorted(set(np.linspace(lo, hi, n).tolist()) | {float(point[name])})
+    # issue 16: values the strategy itself drew (a linspace could cross a gap of a filtered or union strategy)
+    from numerics.spread import sweep_values
+
+    drawn = sweep_values({name: claim.params[name]}, name, n, stable_seed(settings.seed, claim.id, "sweep") % (2**32), f"{claim.id}:sweep")
+    values = sorted(set(drawn if len(drawn) >= 3 else np.linspace(lo, hi, n).tolist()) | {float(point[name])})
     ctx = _base_context(settings, claim.id, "sweep")
     rows = []
     for v in values:

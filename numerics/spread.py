@@ -44,10 +44,8 @@ def _special(point: dict, names: list[str], bounds: dict[str, tuple[float, float
     return any(abs(u - w) <= 1e-6 * max(span, 1e-300) for i, u in enumerate(values) for w in values[i + 1:])
 
 
-def spread_points(strategies: Mapping[str, st.SearchStrategy], count: int, seed: int, key: str, draws: int = 80) -> list[dict[str, Any]]:
-    """``count`` points drawn from ``strategies``, away from special values and from each other."""
-    if not strategies or count <= 0:
-        return []
+def draw(strategies: Mapping[str, st.SearchStrategy], draws: int, seed: int, key: str) -> list[dict[str, Any]]:
+    """Distinct points drawn (seeded) from the strategies: every one is inside the stated space."""
     drawn: dict[str, dict] = {}
 
     def record(point: Mapping[str, Any]) -> Evaluation:
@@ -55,7 +53,25 @@ def spread_points(strategies: Mapping[str, st.SearchStrategy], count: int, seed:
         return Evaluation(point, AGREE)
 
     search(strategies, record, max_examples=draws, shrink_budget=0, seed=seed, key=key)
-    points = list(drawn.values())
+    return list(drawn.values())
+
+
+def sweep_values(strategies: Mapping[str, st.SearchStrategy], name: str, count: int, seed: int, key: str) -> list[float]:
+    """Up to ``count`` values of one float parameter, evenly spread over the values its strategy drew
+    (a sweep built from draws cannot leave the space, even when the strategy is filtered or a union)."""
+    values = sorted({float(p[name]) for p in draw(strategies, 120, seed, key) if isinstance(p.get(name), float)})
+    values = [v for v in values if np.isfinite(v)]
+    if len(values) <= count:
+        return values
+    idx = np.unique(np.round(np.linspace(0, len(values) - 1, count)).astype(int))
+    return [values[i] for i in idx]
+
+
+def spread_points(strategies: Mapping[str, st.SearchStrategy], count: int, seed: int, key: str, draws: int = 80) -> list[dict[str, Any]]:
+    """``count`` points drawn from ``strategies``, away from special values and from each other."""
+    if not strategies or count <= 0:
+        return []
+    points = draw(strategies, draws, seed, key)
     names = [n for n in sorted(strategies) if all(isinstance(p[n], (int, float)) and not isinstance(p[n], bool) for p in points)]
     if not points:
         return []
