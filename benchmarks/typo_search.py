@@ -35,7 +35,7 @@ from derivations.settings import AuditSettings  # noqa: E402
 from numerics.spread import spread_points  # noqa: E402
 from numerics.typos import Tree, single_edit_variants  # noqa: E402
 
-INVERSE = {"sign": "sign", "factor": "factor", "swap": "swap", "drop_term": "add_term", "exponent": "exponent"}
+INVERSE = {"sign": ("sign",), "factor": ("factor",), "swap": ("swap",), "drop_term": ("add_term", "replace", "missing_factor"), "exponent": ("exponent",)}
 
 
 def _differs(identity: Identity, expr) -> bool:
@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
             row = {
                 "identity": identity.name, "kind": edit.kind, "typo": edit.description, "variant": str(edit.expr),
                 "verdict": res["verdict"], "named": bool(confirmed),
-                "class_match": any(c["kind"] == INVERSE[edit.kind] for c in confirmed),
+                "class_match": any(c["kind"] in INVERSE[edit.kind] for c in confirmed),
                 "found": [c["typo"] for c in confirmed], "screened": typos.get("screened"),
                 "typo_seconds": typos.get("seconds"), "seconds": round(time.perf_counter() - t0, 2),
             }

@@ -56,8 +56,8 @@ def _screening_data(pool: list[Evaluation]) -> tuple[list[dict], list[complex], 
 
 def typo_followup(claim: Claim, pool: list[Evaluation], settings: AuditSettings) -> dict | None:
     """The typo search's record for a refuted claim (None when the claimed side is not a SymPy expression)."""
-    if not isinstance(claim.claimed, sympy.Expr) or not claim.claimed.free_symbols:
-        return None
+    if not isinstance(claim.claimed, sympy.Expr) or not claim.params:
+        return None  # (a constant line is searched too: a dropped term may have held every parameter)
     from .audit import check_sides  # the audit imports this module lazily; no cycle at import time
 
     start = time.perf_counter()

@@ -8,11 +8,17 @@ double precision, against reference values already computed at a few points:
 * ``factor``    -- one subterm times :math:`c \in \{2, \pi, \sqrt2\}^{\pm1}`;
 * ``swap``      -- two symbols swapped (everywhere, or inside one function call);
 * ``drop_term`` -- one term of a sum dropped (the line has a term too many);
-* ``add_term``  -- a term missing from a sum: on a subterm :math:`s` that the
-  whole side depends on linearly, the missing term is
-  :math:`t = (r - c)/(\partial c/\partial s)` at every point, fitted as
-  :math:`k\,g` with :math:`g` from a small dictionary and :math:`k` a
-  recognised constant; inside a function call, small standard terms are tried;
+* ``add_term``  -- a term missing from a sum.  The line is inverted from the
+  top (sums, products, powers, invertible functions: :func:`needed_values`),
+  giving the value every subterm would need at each point; the difference
+  from its present value is fitted as :math:`k\,g` with :math:`g` from a
+  small dictionary (monomials, common Gaussian shapes, the line's own
+  subterms, parameters the line lost) and :math:`k` a simple constant; inside
+  a function call small standard terms (1, 2, x, x^2, ...) are tried too;
+* ``missing_factor`` -- likewise a non-constant factor :math:`k\,g` missing
+  from a product (a dropped factor such as :math:`1/\sqrt{1+b^2}`);
+* ``replace``   -- a small subterm that should be :math:`k\,g` (what a dropped
+  term inside a square root leaves: :math:`\sqrt{b^2} = |b|`);
 * ``exponent``  -- an exponent or a square root dropped or added:
   :math:`b^e \to b^{2e}, b^{e/2}, b` and :math:`s \to s^2, \sqrt s`.
 
@@ -38,7 +44,7 @@ from .diagnose import recognise_constant
 
 Path = tuple[int, ...]
 
-KINDS = ("sign", "factor", "swap", "exponent", "drop_term", "add_term", "replace")
+KINDS = ("sign", "factor", "swap", "exponent", "drop_term", "add_term", "replace", "missing_factor")
 
 _FACTORS: tuple[tuple[sympy.Expr, str], ...] = (
     (sympy.Integer(2), "2"), (sympy.Rational(1, 2), "1/2"), (sympy.pi, "pi"), (1 / sympy.pi, "1/pi"),
@@ -424,6 +430,21 @@ def _fitted_terms(tree: Tree, target: np.ndarray, tol: np.ndarray, symbols: Sequ
                              tree.value_with(path, old + complex(kk.evalf(20)) * _value(g, tree)),
                              lambda path=path, node=node, term=term: replace_at(tree.expr, path, node + term),
                              (bool(path), False, len(sympy.sstr(node))))
+        if isinstance(node, sympy.Mul) or not path:  # a factor missing from a product (a dropped factor)
+            with np.errstate(all="ignore"):
+                ratio = needed / old
+            if np.all(np.isfinite(ratio)):
+                for kk, g in _fit(ratio, dictionary):
+                    if not g.free_symbols:
+                        continue  # a constant factor is the factor class's business
+                    factor = kk * g
+                    if (path, factor) in seen:
+                        continue
+                    seen.add((path, factor))
+                    yield _Candidate("missing_factor", f"a factor {_short(factor)} is missing from {name}{where}",
+                                     tree.value_with(path, old * complex(kk.evalf(20)) * _value(g, tree)),
+                                     lambda path=path, node=node, factor=factor: replace_at(tree.expr, path, node * factor),
+                                     (bool(path), False, len(sympy.sstr(node))))
         if not node.free_symbols or not path or len(sympy.sstr(node)) > 24:
             continue  # a replacement is a typo only on a small subterm (not a new formula for the line)
         for kk, g in _fit(needed, dictionary):
