@@ -98,7 +98,7 @@ def _import(name: str, failures: list[LoadFailure]) -> str | None:
 # dependencies (pytest for the plugin).  Every other module under derivations/ is searched.
 ENGINE_MODULES = frozenset({
     "api", "audit", "cli", "coverage", "latex", "notes", "pytest_plugin", "registry", "runner",
-    "scaffold", "settings", "sides", "transcription",
+    "scaffold", "settings", "sides", "transcription", "inequality", "kinds", "typo_search",
 })
 
 
