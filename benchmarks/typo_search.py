@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
                 "verdict": res["verdict"], "named": bool(confirmed),
                 "class_match": any(c["kind"] in INVERSE[edit.kind] for c in confirmed),
                 "found": [c["typo"] for c in confirmed], "screened": typos.get("screened"),
-                "typo_seconds": typos.get("seconds"), "seconds": round(time.perf_counter() - t0, 2),
+                "seconds": round(time.perf_counter() - t0, 2),
             }
             rows.append(row)
             mark = "OK " if row["named"] else ("-- " if res["verdict"] == "refuted" else "?? ")
@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     ok = Counter(r["kind"] for r in named)
     for kind in sorted(per):
         print(f"  {kind:10s} {ok[kind]:3d} / {per[kind]:3d}")
-    print(f"seconds: {time.perf_counter() - start:.0f} (typo search itself: {sum(r['typo_seconds'] or 0 for r in rows):.0f})")
+    print(f"seconds: {time.perf_counter() - start:.0f}")
     if args.json:
         Path(args.json).write_text(json.dumps({"rows": rows, "truths": truths}, indent=1))
     return 0

@@ -15,8 +15,6 @@ in the diagnosis only when its audit confirms (or proves) it.
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import sympy
 
@@ -58,13 +56,12 @@ def typo_followup(claim: Claim, pool: list[Evaluation], settings: AuditSettings)
     """The typo search's record for a refuted claim (None when the claimed side is not a SymPy expression)."""
     if not isinstance(claim.claimed, sympy.Expr) or not claim.params:
         return None  # (a constant line is searched too: a dropped term may have held every parameter)
-    from .audit import check_sides  # the audit imports this module lazily; no cycle at import time
+    from .audit import check_sides  # the audit imports this module lazily: no import cycle
 
-    start = time.perf_counter()
     points, reference, tols = _screening_data(pool)
     if len(points) < 3:
         return {"screened": 0, "points": len(points), "corrections": [], "diagnosis": None, "corrected": None,
-                "reason": "fewer than 3 points with a scalar reference value", "seconds": 0.0}
+                "reason": "fewer than 3 points with a scalar reference value"}
     survivors, screened = screen(claim.claimed, points, reference, tols)
     corrections = []
     for survivor in survivors[:MAX_AUDITED]:
@@ -111,5 +108,4 @@ def typo_followup(claim: Claim, pool: list[Evaluation], settings: AuditSettings)
         "corrections": corrections,
         "diagnosis": diagnosis,
         "corrected": corrected,
-        "seconds": round(time.perf_counter() - start, 3),
     }
