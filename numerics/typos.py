@@ -384,18 +384,27 @@ def needed_values(tree: Tree, target: np.ndarray) -> dict[Path, np.ndarray]:
                     c = np.asarray(_INVERSE[node.func](v), dtype=complex)
                 else:
                     continue
-            if np.all(np.isfinite(c)):
+            # a point where the child does not matter (a factor 0 beside it) constrains nothing: keep the
+            # others (a fit needs 3 points; every candidate is screened at all points anyway)
+            if np.sum(np.isfinite(c)) >= 3:
                 need[child] = c
     return need
 
 
 def _fit(values: np.ndarray, dictionary: list[tuple[sympy.Expr, np.ndarray]]) -> Iterator[tuple[sympy.Expr, sympy.Expr]]:
     """Dictionary terms g with values = k g for a simple constant k; yields (k, g)."""
+    ok = np.isfinite(values)
+    if ok.sum() < 3:
+        return
+    values = values[ok]
     scale = float(np.max(np.abs(values)))
-    if scale == 0 or not np.all(np.isfinite(values)):
+    if scale == 0:
         return
     for g, gv in dictionary:
+        gv = gv[ok]
         den = float(np.sum(np.abs(gv) ** 2))
+        if not np.isfinite(den) or den == 0:
+            continue
         k = complex(np.sum(values * np.conj(gv)) / den)
         if abs(k.imag) > 1e-9 * abs(k) or not np.all(np.abs(values - k.real * gv) <= 1e-7 * scale):
             continue
@@ -433,7 +442,7 @@ def _fitted_terms(tree: Tree, target: np.ndarray, tol: np.ndarray, symbols: Sequ
         if isinstance(node, sympy.Mul) or not path:  # a factor missing from a product (a dropped factor)
             with np.errstate(all="ignore"):
                 ratio = needed / old
-            if np.all(np.isfinite(ratio)):
+            if np.sum(np.isfinite(ratio)) >= 3:
                 for kk, g in _fit(ratio, dictionary):
                     if not g.free_symbols:
                         continue  # a constant factor is the factor class's business
