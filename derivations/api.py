@@ -270,6 +270,7 @@ class Claim:
     problem: str | None = None
     latex_symbols: Mapping[str, Any] = field(default_factory=dict)
     role: str = "stated"
+    relation: str = "=="  # "==", or "<=", "<", ">=", ">" for an inequality claimed (lhs) REL reference (rhs)
 
     @property
     def checkable(self) -> bool:
@@ -290,12 +291,28 @@ def declared_in(module_name: str) -> list[Claim]:
     return list(_DECLARED.get(module_name, []))
 
 
+# modules whose frames are never the place a claim is "defined at" (the API and its helpers)
+HELPER_MODULES = {__name__, "derivations.kinds"}
+
+
 def _caller(depth: int = 2) -> tuple[str, str]:
+    """(module, "file:line") of the declaration: the first frame outside the API; if that frame is inside a
+    function (a user's helper that declares claims), the module-level line that called it, in the same file."""
     frame = sys._getframe(depth)
-    while frame is not None and frame.f_globals.get("__name__") == __name__:
+    while frame is not None and frame.f_globals.get("__name__") in HELPER_MODULES:
         frame = frame.f_back
     if frame is None:  # pragma: no cover
         return "<unknown>", "<unknown>"
+    outer = frame
+    for _ in range(3):  # a helper a few calls deep; never into the importer or a test runner
+        if outer.f_code.co_name == "<module>" or outer.f_back is None:
+            break
+        nxt = outer.f_back
+        if nxt.f_code.co_filename.startswith("<") or "site-packages" in nxt.f_code.co_filename or "importlib" in nxt.f_code.co_filename:
+            break
+        outer = nxt
+    if outer.f_code.co_name == "<module>":
+        frame = outer  # the module-level statement that called the helper, not the helper's body
     module = frame.f_globals.get("__name__", "<unknown>")
     return module, f"{frame.f_code.co_filename}:{frame.f_lineno}"
 
@@ -388,6 +405,8 @@ def _field_problem(c: Claim) -> str | None:
                 f"got {type(c.sources.raw).__name__} {c.sources.raw!r}")
     if c.role not in ROLES:
         return f"field 'role' must be one of {ROLES}, got {c.role!r}"
+    if c.relation not in ("==", "<=", "<", ">=", ">"):
+        return f"field 'relation' must be one of ==, <=, <, >=, >; got {c.relation!r}"
     if not c.sources:
         return "field 'sources' is empty; give at least one eq(NOTE, LABEL) or quote(NOTE, TEXT)"
     for s in c.sources:

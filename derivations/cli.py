@@ -346,10 +346,12 @@ def cmd_coverage(args: argparse.Namespace) -> int:
             entries = ", ".join(escape(f"{i} [{k}]") for i, k in zip(e.entries, e.kinds))
             cells = [f"({e.label})", str(e.line), entries or "[red]not covered[/]"]
             if args.parse:
-                cells.append(e.parse or "")
+                cells.append((e.parse or "") + (f" ({e.parser})" if e.parse == "parsed" and e.parser else ""))
             t.add_row(*cells)
         if args.json != "-":
             console.print(t)
+        if args.parse and args.json != "-":
+            console.print(f"{n.note}: LaTeX {n.parse_rate()}")
         for cid, label in n.stale:
             console.print(f"[yellow]{cid} cites ({label}), which {n.note} does not have[/]")
     covered, total = sum(n.covered for n in report), sum(n.total for n in report)
@@ -360,6 +362,8 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
             c = Counter(e.parse for n in report for e in n.equations)
             console.print("LaTeX parse: " + ", ".join(f"{k} {v}" for k, v in sorted(c.items())))
+            for n in report:
+                console.print(f"  {n.note}: {n.parse_rate()}")
     return 0 if covered == total else 1
 
 

@@ -82,7 +82,11 @@ def recognise_constant(x: float, rel_uncertainty: float) -> Recognised | None:
         return None
     found = mpmath.identify(ax, ["pi", "sqrt(pi)", "sqrt(2)"], tol=1e-12, maxcoeff=24)
     if found and len(found) <= 30:
-        value = float(mpmath.mpmathify(eval(found, {"pi": mpmath.pi, "sqrt": mpmath.sqrt})))  # noqa: S307 - mpmath output
+        names = {"pi": mpmath.pi, "sqrt": mpmath.sqrt, "log": mpmath.log, "exp": mpmath.exp}
+        try:  # mpmath.identify may answer with log/exp forms; anything else is not a simple constant
+            value = float(mpmath.mpmathify(eval(found, {"__builtins__": {}}, names)))  # noqa: S307 - mpmath output
+        except (NameError, SyntaxError, TypeError, ValueError):
+            return None
         if abs(value - ax) <= 1e-10 * ax:
             return Recognised(("-" if sign < 0 else "") + found, sign * value, "identify")
     return None
@@ -100,7 +104,10 @@ class Relation:
 
 
 def _flat(values: Sequence[np.ndarray]) -> np.ndarray:
-    return np.concatenate([np.ravel(np.asarray(v, float)) for v in values])
+    """All entries in one array; complex values stay complex (never cast to real)."""
+    arrays = [np.ravel(np.asarray(v)) for v in values]
+    kind = complex if any(np.iscomplexobj(a) for a in arrays) else float
+    return np.concatenate([a.astype(kind) for a in arrays])
 
 
 def constant_relation(
@@ -120,45 +127,58 @@ def constant_relation(
     from 1 by more than 5 of its standard errors.  The offset is tested the
     same way.
     """
-    from scipy.stats import chi2
+    from scipy.stats import chi2, norm
 
     c, r = _flat(claimed), _flat(reference)
-    sc, sr = _flat(sigma_claimed), _flat(sigma_reference)
+    sc, sr = np.abs(_flat(sigma_claimed)), np.abs(_flat(sigma_reference))
     if c.size < 3 or not (np.all(np.isfinite(c)) and np.all(np.isfinite(r))):
         return Relation("none", None, float("nan"), "")
     scale = max(float(np.max(np.abs(r))), float(np.max(np.abs(c))), 1e-300)
     floor = 1e-13 * scale
     sc = np.nan_to_num(sc, nan=0.0)
     sr = np.nan_to_num(sr, nan=0.0)
-    limit = float(chi2.isf(alpha, max(c.size - 1, 1)))
-    k = 1.0
+    dof = max(c.size - 1, 1) * (2 if np.iscomplexobj(c) or np.iscomplexobj(r) else 1)
+    limit = float(chi2.isf(alpha, dof))
+    k: complex = 1.0
     for _ in range(3):
-        w = 1.0 / (sc**2 + (k * sr) ** 2 + floor**2)
-        den = float(np.sum(w * r * r))
+        w = 1.0 / (sc**2 + (abs(k) * sr) ** 2 + floor**2)
+        den = float(np.sum(w * np.abs(r) ** 2))
         if den <= 0:
             break
-        k = float(np.sum(w * c * r) / den)
+        k = complex(np.sum(w * c * np.conj(r)) / den)
     else:
         k_se = float(1.0 / np.sqrt(den))
-        resid = float(np.sum(w * (c - k * r) ** 2))
-        if resid <= limit and abs(k - 1.0) > 5 * k_se:
+        resid = float(np.sum(w * np.abs(c - k * r) ** 2))
+        # a constant factor must also hold point by point: no single ratio may stray (Bonferroni z)
+        z = float(norm.isf(alpha / (2 * c.size)))
+        pointwise = bool(np.all(np.abs(c - k * r) <= z * np.sqrt(sc**2 + (abs(k) * sr) ** 2) + 2 * floor + 1e-9 * np.abs(c)))
+        if resid <= limit and pointwise and abs(k - 1.0) > 5 * k_se:
             if abs(k) <= 5 * k_se:
                 return Relation("zero", 0.0, k_se, "the claimed value is 0 where the truth is not")
             if abs(k + 1.0) <= 5 * k_se:
                 return Relation("sign", -1.0, k_se, "claimed has the opposite sign of the truth (claimed = -truth)", "-1")
-            rec = recognise_constant(k, k_se / max(abs(k), 1e-300))
+            if abs(k.imag) > 5 * k_se:  # a complex constant: named only when it is +-i
+                for unit, name in ((1j, "i"), (-1j, "-i")):
+                    if abs(k - unit) <= 5 * k_se:
+                        return Relation("factor", None, k_se, f"claimed is ${name}$ times the truth", None)
+                return Relation("factor", None, k_se, f"claimed is a constant complex factor {k:.6g} (+/- {k_se:.1g}) times the truth", None)
+            kr = k.real
+            rec = recognise_constant(kr, k_se / max(abs(kr), 1e-300))
             name = f" = ${rec.latex}$" if rec else ""
             return Relation(
-                "factor", rec.value if rec else k, k_se,
-                f"claimed is a constant {k:.6g} (+/- {k_se:.1g}){name} times the truth",
+                "factor", rec.value if rec else kr, k_se,
+                f"claimed is a constant {kr:.6g} (+/- {k_se:.1g}){name} times the truth",
                 rec.latex if rec else None,
             )
     w = 1.0 / (sc**2 + sr**2 + floor**2)
     d = c - r
-    off = float(np.sum(w * d) / np.sum(w))
+    off = complex(np.sum(w * d) / np.sum(w))
     off_se = float(1.0 / np.sqrt(np.sum(w)))
-    resid = float(np.sum(w * (d - off) ** 2))
+    resid = float(np.sum(w * np.abs(d - off) ** 2))
     if resid <= limit and abs(off) > 5 * off_se:
+        if abs(off.imag) > 5 * off_se:
+            return Relation("offset", None, off_se, f"claimed - truth is a constant complex {off:.6g} (+/- {off_se:.1g})", None)
+        off = off.real
         rec = recognise_constant(off, off_se / max(abs(off), 1e-300))
         name = f" = ${rec.latex}$" if rec else ""
         return Relation(

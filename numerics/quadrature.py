@@ -107,7 +107,7 @@ def integrate(
         with mpmath.workdps(dps):
             value = +value
         return Estimate(
-            value=np.asarray(float(value)), method="quadrature",
+            value=np.asarray(complex(value) if isinstance(value, mpmath.mpc) else float(value)), method="quadrature",
             abs_error=np.asarray(float(err) + float(abs(value)) * 10.0 ** (-dps)),
             detail=f"independent route: mpmath Gauss-Legendre, {dps} digits, bisected pieces, tails by t = 1/u",
             high_precision=value,
@@ -129,7 +129,8 @@ def integrate(
     with mpmath.workdps(dps):
         value = +value
     return Estimate(
-        value=np.asarray(float(value)),
+        # a complex integrand gives a complex value (kept complex; the decision rule compares moduli)
+        value=np.asarray(complex(value) if isinstance(value, mpmath.mpc) else float(value)),
         method="quadrature",
         abs_error=np.asarray(float(err) + float(abs(value)) * 10.0 ** (-dps)),
         detail=(

@@ -23,6 +23,7 @@ class EquationCoverage:
     entries: tuple[str, ...]
     kinds: tuple[str, ...]
     parse: str | None = None
+    parser: str = ""  # for a parse: "both" (the two parsers agree) or the one parser that read it
 
 
 @dataclass
@@ -38,6 +39,17 @@ class NoteCoverage:
     @property
     def total(self) -> int:
         return len(self.equations)
+
+    def parse_rate(self) -> str:
+        """'parsed 9 of 40 (7 confirmed by both parsers, 2 by one only: to confirm); ambiguous 1, ...'."""
+        from collections import Counter
+
+        parsed = [e for e in self.equations if e.parse == "parsed"]
+        both = sum(e.parser == "both" for e in parsed)
+        rest = Counter(e.parse for e in self.equations if e.parse not in (None, "parsed"))
+        tail = "; " + ", ".join(f"{k} {v}" for k, v in sorted(rest.items())) if rest else ""
+        return (f"parsed {len(parsed)} of {self.total} ({both} confirmed by both parsers, "
+                f"{len(parsed) - both} by one only: to confirm){tail}")
 
     @property
     def missing(self) -> list[str]:
@@ -59,8 +71,11 @@ def coverage(paths: Sequence[str | Path], claims: Iterable[Claim], parse: bool =
         nc = NoteCoverage(name)
         for e in eqs:
             entries = cited.get(e.label, [])
-            status = latex_mod.parse(e.latex).status if parse else None
-            nc.equations.append(EquationCoverage(e.label, e.line, tuple(c.id for c in entries), tuple(c.kind for c in entries), status))
+            parsed = latex_mod.parse(e.latex) if parse else None
+            nc.equations.append(EquationCoverage(
+                e.label, e.line, tuple(c.id for c in entries), tuple(c.kind for c in entries),
+                parsed.status if parsed else None, parsed.parser if parsed else "",
+            ))
         nc.stale = sorted((c.id, lab) for lab, cs in cited.items() if lab not in labels for c in cs)
         out.append(nc)
     return out
@@ -71,9 +86,11 @@ def as_json(report: list[NoteCoverage]) -> dict:
         "notes": [
             {
                 "note": n.note, "covered": n.covered, "total": n.total, "missing": n.missing,
+                "parse_rate": n.parse_rate() if any(e.parse for e in n.equations) else None,
                 "stale_sources": [{"id": i, "equation": lab} for i, lab in n.stale],
                 "equations": [
-                    {"label": e.label, "line": e.line, "entries": list(e.entries), "kinds": list(e.kinds), "parse": e.parse}
+                    {"label": e.label, "line": e.line, "entries": list(e.entries), "kinds": list(e.kinds), "parse": e.parse,
+                     "parser": e.parser or None}
                     for e in n.equations
                 ],
             }

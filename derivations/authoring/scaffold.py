@@ -53,7 +53,11 @@ def entries(module_name: str, note: Path, labels: Sequence[str]) -> list[Scaffol
             if len(renamed) == len(names):
                 expr = sympy.sstr(parsed.expr.xreplace(renamed))
                 symbols = tuple(sorted(s.name for s in renamed.values()))
-                status = "claimed side drafted from the LaTeX: check it"
+                status = (
+                    "claimed side drafted from the LaTeX (two parsers agree): check it"
+                    if parsed.confirmed else
+                    f"claimed side drafted from the LaTeX by one parser only ({parsed.parser}): CONFIRM it against the note"
+                )
         out.append(ScaffoldEntry(f"{module_name}.eq{label}", label, e.latex, expr, symbols, status))
     return out
 

@@ -85,6 +85,10 @@ def audit_claim(claim: Claim, settings: AuditSettings, lookup: Callable[[str], C
             found["verdict"], found["diagnosis"] = unchecked
         elif claim.follows_only:
             found.update(follows_only(claim, settings, lookup))
+        elif claim.relation != "==":  # an inequality has its own decision rule
+            from .inequality import audit_inequality
+
+            found.update(audit_inequality(claim, settings))
         else:
             check = check_sides(claim, claim.claimed, claim.reference, settings, "truth")
             found.update(verdict=check.verdict, method=check.method, evidence=check.evidence,

@@ -59,31 +59,31 @@ def _sigmas(rec: PointRecord) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _extra_points(claim: Claim, claimed: Side, reference: Side, settings: AuditSettings, count: int) -> list[Evaluation]:
-    """More points for the diagnosis, drawn without stopping at disagreements."""
-    if not claim.params:
-        return []
+    """More points for the diagnosis, spread over the parameter space (see :mod:`numerics.spread`)."""
+    from numerics.spread import spread_points
+
     ctx = base_context(settings, claim.id, "diagnosis")
-    seen: list[Evaluation] = []
-
-    def evaluate(point: dict) -> Evaluation:
-        ev = check_point(claim, claimed, reference, point, ctx, settings)
-        seen.append(ev)
-        return Evaluation(point, AGREE)  # never stop, never shrink
-
-    search(claim.params, evaluate, max_examples=count, shrink_budget=0,
-           seed=stable_seed(settings.seed, claim.id, "diagnosis") % (2**32), key=f"{claim.id}:diagnosis")
-    return seen
+    points = spread_points(claim.params, count, stable_seed(settings.seed, claim.id, "diagnosis") % (2**32), f"{claim.id}:diagnosis")
+    return [check_point(claim, claimed, reference, point, ctx, settings) for point in points]
 
 
-def _diagnose(claim: Claim, check: SideCheck, settings: AuditSettings) -> tuple[str, tuple[float, str] | None]:
-    """Explain a refutation; returns (text, (k, LaTeX of k) with claimed = k * truth, or None)."""
+def _diagnosis_pool(claim: Claim, check: SideCheck, settings: AuditSettings, spread: int = 6) -> list[Evaluation]:
+    """The points a refutation is explained on: those tested, plus ``spread`` points away from special values
+    (Hypothesis favours h = k, rho = 0, bounds, where a wrong formula may be a constant multiple of the truth)."""
     pool = check.evaluations + ([check.failing] if check.failing else [])
-    if len({point_key(e.point) for e in pool}) < 4:
-        pool = pool + _extra_points(claim, claim.claimed, claim.reference, settings, 3)
+    pool = pool + _extra_points(claim, claim.claimed, claim.reference, settings, spread)
     recs: dict[str, Evaluation] = {}
     for e in pool:
         if e.record is not None and e.record.comparison is not None:
             recs.setdefault(point_key(e.point), e)
+    return list(recs.values())
+
+
+def _diagnose(
+    claim: Claim, check: SideCheck, settings: AuditSettings, pool: list[Evaluation] | None = None
+) -> tuple[str, tuple[float, str] | None]:
+    """Explain a refutation; returns (text, (k, LaTeX of k) with claimed = k * truth, or None)."""
+    recs = {point_key(e.point): e for e in (pool if pool is not None else _diagnosis_pool(claim, check, settings))}
     finite = [e for e in recs.values() if np.all(np.isfinite(e.record.claimed.value))]
     parts: list[str] = []
     factor = None
@@ -109,7 +109,13 @@ def _diagnose(claim: Claim, check: SideCheck, settings: AuditSettings) -> tuple[
                 c, r = np.ravel(e.record.claimed.value), np.ravel(e.record.reference.value)
                 ok = np.abs(r) > 0.05 * max(np.max(np.abs(r)), 1e-300)
                 ratios += list(c[ok] / r[ok])
-            if ratios:
+            if ratios and any(np.iscomplexobj(x) for x in ratios):  # complex: the modulus and the phase vary
+                mods, args = np.abs(ratios), np.angle(ratios)
+                parts.append(
+                    f"not a constant factor or offset: |claimed/truth| ranges over [{mods.min():.4g}, {mods.max():.4g}] "
+                    f"and its phase over [{args.min():.3g}, {args.max():.3g}] on the {len(finite)} points examined"
+                )
+            elif ratios:
                 parts.append(
                     f"not a constant factor or offset: claimed/truth ranges over [{min(ratios):.4g}, {max(ratios):.4g}] "
                     f"on the {len(finite)} points examined"
@@ -142,7 +148,11 @@ def _sweep(claim: Claim, check: SideCheck, settings: AuditSettings) -> dict | No
     else:
         return None
     n = 9 if isinstance(claim.reference, Sampled) or isinstance(claim.claimed, Sampled) else 17
-    values = sorted(set(np.linspace(lo, hi, n).tolist()) | {float(point[name])})
+    # values the strategy itself drew (a linspace could cross a gap of a filtered or union strategy)
+    from numerics.spread import sweep_values
+
+    drawn = sweep_values({name: claim.params[name]}, name, n, stable_seed(settings.seed, claim.id, "sweep") % (2**32), f"{claim.id}:sweep")
+    values = sorted(set(drawn if len(drawn) >= 3 else np.linspace(lo, hi, n).tolist()) | {float(point[name])})
     ctx = base_context(settings, claim.id, "sweep")
     rows = []
     for v in values:
@@ -264,8 +274,25 @@ def sweep(claim: Claim, check: SideCheck, settings: AuditSettings, lookup: Looku
 
 def diagnosis_and_correction(claim: Claim, check: SideCheck, settings: AuditSettings, lookup: Lookup) -> Findings:
     if check.verdict == "refuted":
-        text, factor = _diagnose(claim, check, settings)
-        return Findings({"diagnosis": text or None, "corrected": _correction(claim, factor, settings, check)})
+        pool = _diagnosis_pool(claim, check, settings)
+        text, factor = _diagnose(claim, check, settings, pool)
+        found = {"diagnosis": text or None, "corrected": _correction(claim, factor, settings, check)}
+        # a refuted factor correction withdraws the "constant factor"
+        if factor is not None and claim.corrected is None and (found["corrected"] or {}).get("verdict") == "refuted":
+            found["diagnosis"] = (f"claimed/truth looked constant ({factor[1]}) at the points examined, but the claimed "
+                                  f"form divided by it is refuted: the ratio is not constant")
+            found["corrected"]["remark"] += " (refuted: not a constant factor)"
+        # corrections found by typo search (single edits of a SymPy claimed side), audited like claims
+        from .typo_search import typo_followup
+
+        typos = typo_followup(claim, pool, settings)
+        if typos is not None:
+            found["typo_search"] = typos
+            if typos.get("diagnosis"):
+                found["diagnosis"] = "; ".join(x for x in (found["diagnosis"], typos["diagnosis"]) if x)
+            if typos.get("corrected") and (found["corrected"] is None or found["corrected"]["verdict"] == "refuted"):
+                found["corrected"] = typos["corrected"]
+        return Findings(found)
     if claim.corrected is not None:
         return Findings({"corrected": _correction(claim, None, settings, check)})
     return Findings()

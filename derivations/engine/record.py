@@ -98,6 +98,7 @@ class ResultRecord:
     transcription: dict | None | _Absent = ABSENT  # only for claims that were compared
     traceback: str | _Absent = ABSENT              # only when the claim's code failed
     audited: bool | _Absent = ABSENT               # False only for claims a run cut short never finished
+    typo_search: dict | _Absent = ABSENT           # corrections found by single edits (refuted SymPy lines)
 
     def __post_init__(self) -> None:
         if self.verdict not in VERDICTS:

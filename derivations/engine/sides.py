@@ -50,6 +50,16 @@ def arity(fn: Callable[..., Any]) -> int:
     return len(params)
 
 
+def _plain_method(raw: Any) -> str:
+    """How a plain number returned by a function side was computed: mpmath numbers and exact SymPy
+    numbers are "exact" (multiple precision); floats and numpy arrays (scipy, numpy) are "double"."""
+    if isinstance(raw, (mpmath.mpf, mpmath.mpc, sympy.Rational, int)) or isinstance(raw, Estimate):
+        return "exact"
+    if isinstance(raw, (list, tuple)) and raw and all(isinstance(v, (mpmath.mpf, mpmath.mpc)) for v in raw):
+        return "exact"
+    return "double"
+
+
 def _divided(value: Any, k: float) -> Any:
     return value.scaled(1 / k) if isinstance(value, Estimate) else np.asarray(value, dtype=float) / k
 
@@ -147,7 +157,8 @@ class FunctionSide(Side):
 
     def compute(self, p: Point, ctx: Context) -> Estimate:
         with mpmath.workdps(ctx.dps + 10):
-            return coerce(self.raw(p) if arity(self.raw) == 1 else self.raw(p, ctx))
+            raw = self.raw(p) if arity(self.raw) == 1 else self.raw(p, ctx)
+        return coerce(raw, method=_plain_method(raw))
 
     def describe(self) -> str:
         return _source_text(self.raw)

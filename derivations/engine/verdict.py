@@ -345,7 +345,7 @@ def check_sides(
 
 
 def _values(e: Estimate) -> Any:
-    return mpmath.mpmathify(e.high_precision) if e.high_precision is not None else np.asarray(e.value, float)
+    return mpmath.mpmathify(e.high_precision) if e.high_precision is not None else np.asarray(e.value)
 
 
 def _reproduced(first: Evaluation, again: Evaluation, settings: AuditSettings) -> tuple[bool, str, str]:

@@ -191,3 +191,32 @@ def test_pytest_plugin_runs_claims_as_items(tmp_path: Path) -> None:
     out = done.stdout + done.stderr
     assert "1 failed, 1 passed, 1 skipped" in out, out
     assert "mine.false: refuted" in out and "counterexample" in out
+
+
+# ------------------------------------------------------------------ issue 16: shorthands and a second parser
+@pytest.mark.parametrize(
+    "tex, expected",
+    [
+        (r"\sqrt\pi", sp.sqrt(sp.pi)),
+        (r"\frac1a", 1 / sp.Symbol("a")),
+        (r"\tfrac12\sqrt2", sp.sqrt(2) / 2),
+        (r"\frac{1}{2}\Bigl(1+\operatorname{erf}\frac a{\sqrt2}\Bigr)", (1 + sp.erf(sp.Symbol("a") / sp.sqrt(2))) / 2),
+        (r"\operatorname{arcsin}\frac{2a^2}{1+2a^2}", sp.asin(2 * sp.Symbol("a") ** 2 / (1 + 2 * sp.Symbol("a") ** 2))),
+        (r"\dfrac{\mathbf{w}}{2}", sp.Symbol("w") / 2),
+    ],
+)
+def test_shorthands_parse_and_both_parsers_agree(tex: str, expected: sp.Expr) -> None:
+    parsed = latex.parse(tex)
+    assert parsed.status == "parsed" and parsed.confirmed, (parsed.status, parsed.parser, parsed.detail)
+    assert sp.simplify(parsed.expr - expected) == 0, parsed.expr
+
+
+def test_a_parse_the_parsers_disagree_on_is_never_a_claim() -> None:
+    # SymPy's parser reads A_{11}(w_1 + w_2) as a function A_11 applied to a sum; latex2sympy2 as a product
+    parsed = latex.parse(r"-A_{11}(w_1 + w_2) + b_1")
+    assert parsed.status == "ambiguous" and parsed.expr is None and "disagree" in parsed.detail
+    from derivations.authoring.scaffold import entries as scaffold_entries
+
+    note = ROOT / "examples" / "my_note.txt"
+    drafted = [e for e in scaffold_entries("facts", note, []) if e.expr]
+    assert drafted and all("parsers agree" in e.status_line or "CONFIRM" in e.status_line for e in drafted)
