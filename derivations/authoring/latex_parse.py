@@ -292,6 +292,8 @@ def parse(latex: str, rhs: bool = True) -> Parsed:
     first = _parse_sympy(latex, rhs)
     if first.status not in ("parsed", "failed", "misparsed") or not first.normalised:
         return first
+    if first.status == "failed" and "longer than" in first.detail:
+        return first  # the time limit holds for the whole parse: a second parser would take as long again
     second, why = _parse_second(first.normalised, _mapping_of(first))
     if first.status == "parsed" and second is not None:
         if _same(first.expr, second):
@@ -335,7 +337,7 @@ def _parse_second(text: str, mapping: dict[str, str]) -> tuple[sympy.Expr | None
             stand_ins[cls] = fn
     text = re.sub(r"\\log(?![A-Za-z])", r"\\ln", text)  # latex2sympy2 reads \log as base 10
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _time_limit(PARSE_SECONDS):
             warnings.simplefilter("ignore")
             expr = latex2sympy(
                 text,
@@ -344,6 +346,8 @@ def _parse_second(text: str, mapping: dict[str, str]) -> tuple[sympy.Expr | None
                 conversion_config=ConversionConfig(interpret_as_mixed_fractions=False, interpret_simple_eq_as_assignment=False,
                                                    interpret_contains_as_eq=False, lowercase_symbols=False),
             )
+    except _ParseTimeout:
+        return None, f"the parse took longer than {PARSE_SECONDS:g} s"
     except Exception as exc:  # noqa: BLE001 - the parser's own errors are many
         return None, f"{type(exc).__name__}: {str(exc).splitlines()[0][:120] if str(exc) else ''}"
     if not isinstance(expr, sympy.Expr):
