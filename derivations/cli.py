@@ -2,6 +2,8 @@
 
     derivcheck audit [--select GLOB] [--mode quick|thorough] [--seed N]
                      [--module PATH] [--json PATH] [--workers N] [--qmc]
+    derivcheck mutate [--select GLOB] [--mode quick|thorough] [--seed N]
+                      [--module PATH] [--json PATH] [--workers N] [--qmc]
     derivcheck list  [--select GLOB] [--module PATH]
     derivcheck report RESULTS.json [--format latex|md|table] [--out DIR]
     derivcheck coverage NOTE... [--json PATH] [--parse] [--module PATH]
@@ -9,7 +11,9 @@
 
 Exit status of ``audit``: 0 when every checkable claim is proved or
 confirmed, 1 when any is refuted or inconclusive, 2 for errors in claims or
-usage.
+usage.  Exit status of ``mutate``: 0 when every gross mutant (x2, x-1, +S) is
+refuted and every mutated claim refutes its 1 % mutant, 1 otherwise, 2 for
+errors.
 """
 
 from __future__ import annotations
@@ -77,6 +81,46 @@ def cmd_audit(args: argparse.Namespace) -> int:
         if _render_latex(json.loads(json.dumps(document)), Path(args.report), pdf=True) != 0:
             status = max(status, 2)
     return status
+
+
+def cmd_mutate(args: argparse.Namespace) -> int:
+    from .engine.mutate import run_mutation
+
+    console = _console()
+    reg = _registry(args)
+    claims = reg.select(args.select)
+    if not claims and not reg.failures:
+        console.print(f"[red]no claim matches {args.select}[/]")
+        return 2
+    settings = AuditSettings.for_mode(
+        args.mode, seed=args.seed, workers=args.workers, samples=args.samples,
+        sampling="qmc" if args.qmc else None,
+    )
+    with Progress(
+        TextColumn("[bold]mutating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("{task.description}"), console=console, transient=True, disable=args.quiet,
+    ) as progress:
+        task = progress.add_task("", total=len(claims))
+
+        def tick(result: dict) -> None:
+            m = result.get("mutation")
+            what = f"power {m['power']}" if m else result["verdict"]
+            progress.update(task, advance=1, description=f"{result['id']}: {what}")
+
+        document = run_mutation(reg, claims, settings, on_result=tick)
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(document, indent=1))
+    if not args.quiet:
+        from reports.terminal import print_mutation
+
+        print_mutation(document, console)
+        if args.json:
+            console.print(f"results written to {args.json}")
+    if any(r["verdict"] == "error" or (r.get("mutation") or {}).get("error") for r in document["results"]):
+        return 2
+    m = document["mutation"]
+    return 0 if m["gross_killed"] == m["claims"] and m["reaches_target"] == m["claims"] else 1
 
 
 def _render_latex(document: dict, folder: Path, pdf: bool) -> int:
@@ -218,6 +262,17 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--quiet", action="store_true", help="no progress bar or table")
     a.add_argument("--report", metavar="DIR", help="also render the LaTeX/PDF report into DIR (report.tex, report.pdf)")
     a.set_defaults(func=cmd_audit)
+
+    m = sub.add_parser("mutate", help="mutation testing: would each confirmation have caught a 1 %% error?")
+    _add_selection(m)
+    m.add_argument("--mode", choices=("quick", "thorough"), default="quick")
+    m.add_argument("--seed", type=int, default=0)
+    m.add_argument("--json", metavar="PATH", help="write the result file, with a 'mutation' record per claim")
+    m.add_argument("--workers", type=int, default=None, help="claims mutated in parallel (default 2)")
+    m.add_argument("--samples", type=int, default=None, help="Monte Carlo samples per evaluation (overrides the mode)")
+    m.add_argument("--qmc", action="store_true", help="randomized quasi-Monte Carlo (scrambled Sobol) instead of plain MC")
+    m.add_argument("--quiet", action="store_true", help="no progress bar or table")
+    m.set_defaults(func=cmd_mutate)
 
     ls = sub.add_parser("list", help="list the registered claims and their sources")
     _add_selection(ls)

@@ -30,16 +30,27 @@ VERDICTS = ("proved", "confirmed", "refuted", "inconclusive", "error", "definiti
 
 _STATE: dict[str, object] = {}
 
+# a follow-up run in the worker on each audited claim; it may add fields to the record
+PerClaim = Callable[[Claim, dict, AuditSettings], None]
+
 
 def _audit_group(claim_ids: list[str]) -> list[dict]:
     """Audit claims in order in this process (a chain's lines share memoized reference values)."""
     registry: Registry = _STATE["registry"]  # type: ignore[assignment]
     settings: AuditSettings = _STATE["settings"]  # type: ignore[assignment]
+    per_claim: PerClaim | None = _STATE.get("per_claim")  # type: ignore[assignment]
     lookup = lambda i: registry.get(i) if i in registry else None  # noqa: E731
+    out = []
     # one BLAS thread per worker: threaded BLAS in two workers on two cores made the small matrix
     # products of sampled statistics 10-300x slower (see derivations/__init__.py)
     with threadpool_limits(limits=1):
-        return [audit_claim(registry.get(cid), settings, lookup) for cid in claim_ids]
+        for cid in claim_ids:
+            claim = registry.get(cid)
+            record = audit_claim(claim, settings, lookup)
+            if per_claim is not None:
+                per_claim(claim, record, settings)  # e.g. mutation testing, in the same worker
+            out.append(record)
+    return out
 
 
 def _groups(claims: Sequence[Claim]) -> list[list[str]]:
@@ -106,11 +117,16 @@ def run(
     claims: Sequence[Claim],
     settings: AuditSettings,
     on_result: Callable[[dict], None] | None = None,
+    per_claim: PerClaim | None = None,
 ) -> dict:
-    """Audit ``claims`` and return the whole result document (DESIGN.md schema)."""
+    """Audit ``claims`` and return the whole result document (DESIGN.md schema).
+
+    ``per_claim(claim, record, settings)`` runs after each claim's audit in the
+    worker that audited it (the pool is forked, so it needs no pickling).
+    """
     ids = [c.id for c in claims]
     results: dict[str, dict] = {}
-    _STATE.update(registry=registry, settings=settings)
+    _STATE.update(registry=registry, settings=settings, per_claim=per_claim)
     groups = sorted(_groups(claims), key=len, reverse=True)  # long chains first: better packing
     workers = max(1, min(settings.workers, len(groups)))
 

@@ -26,7 +26,7 @@ import jinja2
 from . import texbuild
 from .figures import Figure, figure_for
 from .model import Shape, finding, note_short, shape, source_label
-from .summary import resolution_text
+from .summary import mutation_headline, mutation_rows, resolution_text
 from .texsafe import Tex, escape, escape_breakable, listing_text, looks_like_code, math_body, screen
 
 VERDICTS = ("proved", "confirmed", "refuted", "inconclusive", "error", "definition", "incomplete")
@@ -495,6 +495,8 @@ def _write_tex(env: jinja2.Environment, document: dict, sh: Shape, views: list[E
         safe_mode=safe_mode,
         flag_cell=FLAG_CELL,
         checkable=sum(1 for r in document["results"] if r["kind"] == "claim"),
+        mutation=mutation_rows(document),
+        mutation_headline=mutation_headline(document),
     )
     path = folder / "report.tex"
     path.write_text(text)

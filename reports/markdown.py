@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .summary import counts, row
+from .summary import counts, mutation_headline, mutation_rows, row
 
 
 def _cell(text: str) -> str:
@@ -33,4 +33,17 @@ def render(document: dict) -> str:
         lines += ["", "### Refuted", ""]
         for r in refuted:
             lines.append(f"- `{r['id']}`: {_cell(r.get('diagnosis') or '')}")
+    lines += mutation_section(document)
     return "\n".join(lines) + "\n"
+
+
+def mutation_section(document: dict) -> list[str]:
+    """The optional section of ``derivcheck mutate``: the power of each confirmation."""
+    headline = mutation_headline(document)
+    if headline is None:
+        return []
+    lines = ["", "### Mutation testing", "", headline + ".", "",
+             "| claim | method | resolution | power | surviving mutants | why not 1 % |", "|---|---|---|---|---|---|"]
+    for x in mutation_rows(document):
+        lines.append(f"| `{x.id}` | {x.method} | {x.resolution} | {x.power} | {_cell(x.survivors)} | {_cell(x.why)} |")
+    return lines

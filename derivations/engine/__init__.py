@@ -1,0 +1,1 @@
+"""How an audit runs (the engine); never imports the topic modules."""
