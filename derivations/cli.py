@@ -1,9 +1,9 @@
 """The ``derivcheck`` command.
 
     derivcheck audit [--select GLOB] [--mode quick|thorough] [--seed N]
-                     [--module PATH] [--json PATH] [--workers N] [--qmc]
+                     [--module PATH] [--json PATH] [--workers N] [--plain-mc]
     derivcheck mutate [--select GLOB] [--mode quick|thorough] [--seed N]
-                      [--module PATH] [--json PATH] [--workers N] [--qmc]
+                      [--module PATH] [--json PATH] [--workers N] [--plain-mc]
     derivcheck list  [--select GLOB] [--module PATH]
     derivcheck report RESULTS.json [--format latex|md|table] [--out DIR]
     derivcheck coverage NOTE... [--json PATH] [--parse] [--module PATH]
@@ -40,6 +40,20 @@ def _add_selection(p: argparse.ArgumentParser) -> None:
     p.add_argument("--module", action="append", metavar="PATH", help="also load claims from this file or folder (repeatable)")
 
 
+def _sampling(args: argparse.Namespace) -> dict:
+    """--plain-mc: i.i.d. normals at the mode's fixed sample size (the default is randomized QMC,
+    grown sequentially until the target resolution is reached)."""
+    if args.plain_mc:
+        return {"sampling": "montecarlo", "target_resolution": None, "sample_growth": 1}
+    return {}
+
+
+def _add_sampling(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--plain-mc", action="store_true",
+                   help="plain Monte Carlo at a fixed sample size (default: randomized QMC, sequential up to the target resolution)")
+    p.add_argument("--qmc", action="store_true", help=argparse.SUPPRESS)  # the default now; kept for old command lines
+
+
 def _console() -> Console:
     # a pipe or CI log has no width; the summary table needs room
     return Console() if sys.stdout.isatty() else Console(width=160)
@@ -54,7 +68,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         return 2
     settings = AuditSettings.for_mode(
         args.mode, seed=args.seed, workers=args.workers, samples=args.samples,
-        sampling="qmc" if args.qmc else None, database=None if args.no_database else args.database,
+        database=None if args.no_database else args.database, **_sampling(args),
     )
     with Progress(
         TextColumn("[bold]auditing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -94,7 +108,7 @@ def cmd_mutate(args: argparse.Namespace) -> int:
         return 2
     settings = AuditSettings.for_mode(
         args.mode, seed=args.seed, workers=args.workers, samples=args.samples,
-        sampling="qmc" if args.qmc else None,
+        **_sampling(args),
     )
     with Progress(
         TextColumn("[bold]mutating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -256,7 +270,7 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--json", metavar="PATH", help="write the result file (JSON schema of DESIGN.md)")
     a.add_argument("--workers", type=int, default=None, help="claims audited in parallel (default 2)")
     a.add_argument("--samples", type=int, default=None, help="Monte Carlo samples per evaluation (overrides the mode)")
-    a.add_argument("--qmc", action="store_true", help="randomized quasi-Monte Carlo (scrambled Sobol) instead of plain MC")
+    _add_sampling(a)
     a.add_argument("--database", default=".derivcheck/examples", help="example database folder (shrunk counterexamples, replayed first)")
     a.add_argument("--no-database", action="store_true", help="do not read or write the example database")
     a.add_argument("--quiet", action="store_true", help="no progress bar or table")
@@ -270,7 +284,7 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--json", metavar="PATH", help="write the result file, with a 'mutation' record per claim")
     m.add_argument("--workers", type=int, default=None, help="claims mutated in parallel (default 2)")
     m.add_argument("--samples", type=int, default=None, help="Monte Carlo samples per evaluation (overrides the mode)")
-    m.add_argument("--qmc", action="store_true", help="randomized quasi-Monte Carlo (scrambled Sobol) instead of plain MC")
+    _add_sampling(m)
     m.add_argument("--quiet", action="store_true", help="no progress bar or table")
     m.set_defaults(func=cmd_mutate)
 

@@ -123,7 +123,8 @@ def evaluate_pair(claimed: Side, reference: Side, p: Point, ctx: Context) -> tup
             (r, c), (d,) = ctx.expect_paired(
                 [lambda eps: reference.statistic(p, eps), lambda eps: claimed.statistic(p, eps)], dim
             )
-            paired_c = Estimate(c.value, c.method, c.abs_error, d.std_error, c.samples, c.detail + " (paired with reference)", dof=d.dof)
+            paired_c = Estimate(c.value, c.method, c.abs_error, d.std_error, c.samples, c.detail + " (paired with reference)",
+                                dof=d.dof, looks=d.looks)
             paired_r = Estimate(r.value, r.method, r.abs_error, np.zeros_like(np.asarray(r.std_error)), r.samples, r.detail, dof=r.dof)
             return paired_c, paired_r, True
     try:

@@ -472,8 +472,8 @@ class Report:
 
 def reproduce_command(settings: dict) -> str:
     cmd = f"derivcheck audit --mode {settings.get('mode', 'quick')} --seed {settings.get('seed', 0)}"
-    if settings.get("sampling") == "qmc":
-        cmd += " --qmc"
+    if settings.get("sampling") == "montecarlo":
+        cmd += " --plain-mc"
     return cmd
 
 

@@ -143,11 +143,14 @@ def _run(claim: Claim, mutant: Mutant, side: Side, settings: AuditSettings) -> t
     return row, check
 
 
-def _why_not(record: dict, rows: list[dict], zero: bool, scale: float | None, scale_source: str | None) -> str:
+def _why_not(claim: Claim, record: dict, rows: list[dict], zero: bool, scale: float | None, scale_source: str | None) -> str:
     """Why the 1 % mutant survived, in one sentence."""
     ev = record.get("evidence") or {}
     resolution = ev.get("resolution")
     one = next((m for m in rows if m["delta"] == TARGET and not m["gross"]), None)
+    if claim.tolerances.rtol is not None and claim.tolerances.rtol >= TARGET:
+        return (f"the claim is an approximation, accepted within a stated relative tolerance of "
+                f"{claim.tolerances.rtol:g} (Tolerances.rtol): an error below it is not an error of the claim")
     if zero and not scale:
         return ("the claim's value is 0 at every point tested and it has no natural scale "
                 "(no Tolerances.scale, and the reference is 0 too): no offset can be sized")
@@ -203,7 +206,7 @@ def mutate_claim(claim: Claim, record: dict, settings: AuditSettings) -> dict | 
             "reaches_target": reaches,
             "target": TARGET,
             "survivors": [m["name"] for m in rows if not m["killed"]],
-            "why_not": None if reaches else _why_not(record, rows, zero, scale, scale_source),
+            "why_not": None if reaches else _why_not(claim, record, rows, zero, scale, scale_source),
         }
     except Exception as exc:  # noqa: BLE001 - a mutant's code failed; the others go on
         out = {"error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc(limit=6),
