@@ -110,4 +110,9 @@ def test_cli_writes_a_valid_result_file_with_the_section(tmp_path) -> None:
     assert doc["mutation"]["claims"] == 1 and doc["mutation"]["reaches_target"] == 1
     assert doc["results"][0]["mutation"]["power"] == 0.001
     assert "### Mutation testing" in render(doc)
+    from reports.latex import render as render_latex
+
+    render_latex(doc, tmp_path / "report", pdf=False, figures=False)
+    tex = (tmp_path / "report" / "report.tex").read_text()
+    assert r"\label{sec:mutation}" in tex and "tinymut" in tex.split(r"\label{sec:mutation}")[1]
     json.dumps(doc)
