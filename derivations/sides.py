@@ -78,7 +78,7 @@ def _point_key(p: Point) -> str:
     return point_key(dict(p))
 
 
-def evaluate_side(side: Side, p: Point, ctx: Context) -> Estimate:
+def evaluate_side(side: Side, p: Point, ctx: Context, versus: Estimate | None = None) -> Estimate:
     """One side at one point (a sampled side is estimated on its own random numbers).
 
     Deterministic results (SymPy sides, and function sides that return no
@@ -89,7 +89,9 @@ def evaluate_side(side: Side, p: Point, ctx: Context) -> Estimate:
     returns a statistical Estimate.
     """
     if isinstance(side, Sampled):
-        return ctx.expect(lambda eps: side.statistic(p, eps), side.dimension(p))
+        # the other side's value (when it is not sampled) lets sequential sampling stop on a plain disagreement
+        other = None if versus is None or versus.statistical or np.iscomplexobj(versus.value) else versus.value
+        return ctx.expect(lambda eps: side.statistic(p, eps), side.dimension(p), versus=other)
     if isinstance(side, (int, float)) and not isinstance(side, bool):
         return evaluate_sympy(sympy.Float(side, ctx.dps + 10) if isinstance(side, float) else sympy.Integer(side), p, ctx.dps)
     key = (id(side), _point_key(p), ctx.dps, ctx.samples, ctx.sampling)
@@ -127,12 +129,16 @@ def evaluate_pair(claimed: Side, reference: Side, p: Point, ctx: Context) -> tup
                                 dof=d.dof, looks=d.looks)
             paired_r = Estimate(r.value, r.method, r.abs_error, np.zeros_like(np.asarray(r.std_error)), r.samples, r.detail, dof=r.dof)
             return paired_c, paired_r, True
+    if isinstance(claimed, Sampled) and not isinstance(reference, Sampled):
+        r = evaluate_side(reference, p, ctx.derive("reference"))
+        c = evaluate_side(claimed, p, ctx.derive("claimed"), versus=r)
+        return c, r, False
     try:
         c = evaluate_side(claimed, p, ctx.derive("claimed"))
     except ZeroDivisionError as exc:
         # the note's formula is undefined here; the reference decides whether that matters
         c, undefined = None, exc
-    r = evaluate_side(reference, p, ctx.derive("reference"))
+    r = evaluate_side(reference, p, ctx.derive("reference"), versus=c)
     if c is None:
         c = Estimate(np.full(np.shape(r.value), np.nan), "exact", detail=f"claimed side undefined: division by zero ({undefined})")
     return c, r, False

@@ -50,18 +50,23 @@ class Context:
         dim: int,
         samples: int | None = None,
         salt: object = "expect",
+        versus: object | None = None,
     ) -> Estimate:
-        """E[statistic(eps)], eps ~ N(0, I_dim), by MC or randomized QMC per the settings."""
-        ests, _ = self.expect_paired([statistic], dim, samples, salt)
+        """E[statistic(eps)], eps ~ N(0, I_dim), by MC or randomized QMC per the settings
+        (``versus``: the value it is compared with, which lets sequential sampling stop early
+        on a plain disagreement)."""
+        ests, _ = self.expect_paired([statistic], dim, samples, salt, versus)
         return ests[0]
 
     def expect_paired(
-        self, statistics: Sequence[montecarlo.Statistic], dim: int, samples: int | None = None, salt: object = "paired"
+        self, statistics: Sequence[montecarlo.Statistic], dim: int, samples: int | None = None, salt: object = "paired",
+        versus: object | None = None,
     ) -> tuple[list[Estimate], list[Estimate]]:
         n = samples or self.samples
         return montecarlo.expectation_paired(
             statistics, dim, n, self.rng(salt), self.chunk, self.sampling, self.randomizations,
             target=self.target if self.growth > 1 else None, max_samples=n * self.growth,
+            versus=None if versus is None else np.asarray(versus, dtype=float),
         )
 
     # Quadrature --------------------------------------------------------------------

@@ -94,6 +94,7 @@ def expectation_paired(
     target: float | None = None,
     max_samples: int | None = None,
     alpha: float = 1e-6,
+    versus: np.ndarray | None = None,
 ) -> tuple[list[Estimate], list[Estimate]]:
     r"""Estimate E[T_k(eps)] for several statistics on common random numbers.
 
@@ -114,7 +115,10 @@ def expectation_paired(
     The schedule has a fixed number K of looks; the estimates carry
     ``looks = K`` and the decision rule then spends :math:`\alpha/K` per look
     (Bonferroni over the looks), so the family-wise false-refutation
-    probability stays below :math:`\alpha` whichever look the sampling stopped at.
+    probability stays below :math:`\alpha` whichever look the sampling stopped at
+    -- for any stopping rule.  So the sampling also stops as soon as the
+    disagreement is plain: a paired difference, or the distance to ``versus``
+    (the other side's value, when it is not sampled), beyond :math:`2z` SE.
     """
     if method not in ("qmc", "montecarlo"):
         raise ValueError(f"unknown sampling method {method!r}")
@@ -124,7 +128,7 @@ def expectation_paired(
             stages.append(stages[-1] * 2)
     looks = len(stages)
     if method == "qmc":
-        return _paired_qmc(statistics, dim, stages, rng, chunk, randomizations, target, alpha)
+        return _paired_qmc(statistics, dim, stages, rng, chunk, randomizations, target, alpha, versus)
     moments = [_Moments() for _ in statistics]
     dmoments = [_Moments() for _ in statistics[1:]]
     done = 0
@@ -134,7 +138,8 @@ def expectation_paired(
         done = total
         means = [np.asarray(m.mean) for m in moments]
         ses = [m.std_error() for m in (dmoments or moments)]
-        if target is None or _precise(means, ses, target, _z(alpha, looks, means[0].size, None)):
+        if target is None or _decided(means, [np.asarray(m.mean) for m in dmoments], ses, target,
+                                      _z(alpha, looks, means[0].size, None), versus):
             break
     detail = f"Monte Carlo, {done} i.i.d. samples in chunks of {chunk}"
     if looks > 1:
@@ -157,11 +162,23 @@ def _z(alpha: float, looks: int, entries: int, dof: int | None) -> float:
     return z_threshold(alpha / looks, entries, dof)
 
 
-def _precise(means: list[np.ndarray], ses: list[np.ndarray], target: float, z: float) -> bool:
-    """Is ``z`` times the largest standard error within ``target`` of the size of the quantity?"""
+def _decided(means: list[np.ndarray], dmeans: list[np.ndarray], ses: list[np.ndarray], target: float, z: float,
+             versus: np.ndarray | None) -> bool:
+    """Stop sampling?  When ``z`` times the largest standard error is within ``target`` of the size of
+    the quantity, or when the disagreement is already beyond ``z`` standard errors."""
     scale = max(float(np.max(np.abs(m), initial=0.0)) for m in means)
     worst = max(float(np.max(s, initial=0.0)) for s in ses)
-    return bool(np.isfinite(worst)) and z * worst <= target * scale
+    if not np.isfinite(worst):
+        return False
+    if z * worst <= target * scale:
+        return True
+    if dmeans:
+        gaps = list(dmeans)
+    elif versus is not None and np.size(versus) == means[0].size:
+        gaps = [means[0] - np.reshape(versus, np.shape(means[0]))]
+    else:
+        gaps = []
+    return any(bool(np.any(np.abs(g) > 2 * z * s)) for g, s in zip(gaps, ses))
 
 
 _BITS = 30  # scipy's Sobol points are integers / 2^30
@@ -191,7 +208,7 @@ def _add_stacked(statistics, eps: np.ndarray, n: int, moms: list, dmoms: list) -
             m.add(v[rows] - vals[0][rows])
 
 
-def _paired_qmc(statistics, dim, stages, rng, chunk, randomizations, target=None, alpha=1e-6):
+def _paired_qmc(statistics, dim, stages, rng, chunk, randomizations, target=None, alpha=1e-6, versus=None):
     """Randomized QMC; each stage doubles the points of every scrambled sequence (a Sobol prefix
     of 2^k points stays balanced)."""
     looks = len(stages)
@@ -216,8 +233,8 @@ def _paired_qmc(statistics, dim, stages, rng, chunk, randomizations, target=None
         means = [np.stack([np.asarray(m[k].mean) for m in moms]) for k in range(len(statistics))]
         dmeans = [np.stack([np.asarray(m[k].mean) for m in dmoms]) for k in range(len(statistics) - 1)]
         spread = [a.std(axis=0, ddof=1) / np.sqrt(randomizations) for a in (dmeans or means)]
-        if target is None or _precise([a.mean(axis=0) for a in means], spread, target,
-                                      _z(alpha, looks, means[0][0].size, randomizations - 1)):
+        if target is None or _decided([a.mean(axis=0) for a in means], [a.mean(axis=0) for a in dmeans], spread,
+                                      target, _z(alpha, looks, means[0][0].size, randomizations - 1), versus):
             break
         per *= 2
     total = done * randomizations
