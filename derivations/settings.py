@@ -38,7 +38,7 @@ class AuditSettings:
             raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
         base = cls() if mode == "quick" else cls(
             mode="thorough", dps=40, samples=1 << 18, max_examples=60, shrink_budget=150,
-            follows_examples=20, symbolic_timeout=30.0, target_resolution=6e-4, sample_growth=16,
+            follows_examples=20, symbolic_timeout=30.0, target_resolution=6e-4, sample_growth=4,
         )
         clean = {k: v for k, v in overrides.items() if v is not None}
         return replace(base, **clean)

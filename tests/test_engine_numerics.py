@@ -221,3 +221,33 @@ def test_example_database_replays_a_stored_counterexample(tmp_path) -> None:
     again = search(space, evaluate, max_examples=50, shrink_budget=100, seed=3, key="claim:truth", database=tmp_path)
     assert len(calls) == 1 and again.failing.point["n"] == 7  # replayed first, no new search
     assert isinstance(again.failing.point["v"], np.ndarray)
+
+
+def test_sequential_sampling_grows_until_the_target_and_spends_alpha_over_its_looks() -> None:
+    from numerics.decide import Tolerance, compare
+    from numerics.estimate import exact
+
+    def stat(eps):  # E[1 + Z1 Z2 + |Z3|] = 1 + sqrt(2/pi)
+        return 1 + eps[:, 0] * eps[:, 1] + np.abs(eps[:, 2])
+
+    truth = 1 + np.sqrt(2 / np.pi)
+    for method in ("montecarlo", "qmc"):
+        fixed = montecarlo.expectation_paired([stat], 3, 1 << 12, np.random.default_rng(3), method=method)[0][0]
+        (grown,), _ = montecarlo.expectation_paired([stat], 3, 1 << 12, np.random.default_rng(3), method=method,
+                                                    target=2e-3, max_samples=1 << 16)
+        assert fixed.looks == 1 and grown.looks == 5  # 2^12 .. 2^16: five looks
+        assert grown.samples > fixed.samples and grown.std_error < fixed.std_error
+        assert abs(grown.value - truth) < 6 * grown.std_error
+        # the decision rule's threshold is Bonferroni over the looks
+        single = compare(exact(truth), fixed, Tolerance())
+        spread = compare(exact(truth), grown, Tolerance())
+        assert spread.z_threshold > single.z_threshold
+
+
+def test_sequential_sampling_stops_early_on_a_plain_disagreement() -> None:
+    def stat(eps):
+        return 1 + eps[:, 0] * eps[:, 1] + np.abs(eps[:, 2])
+
+    (est,), _ = montecarlo.expectation_paired([stat], 3, 1 << 12, np.random.default_rng(3), method="qmc",
+                                              target=1e-4, max_samples=1 << 16, versus=np.asarray(3.0))
+    assert est.samples == 1 << 12 and est.looks == 5
