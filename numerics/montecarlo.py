@@ -139,7 +139,7 @@ def expectation_paired(
         means = [np.asarray(m.mean) for m in moments]
         ses = [m.std_error() for m in (dmoments or moments)]
         if target is None or _decided(means, [np.asarray(m.mean) for m in dmoments], ses, target,
-                                      _z(alpha, looks, means[0].size, None), versus):
+                                      _z(alpha, looks, means[0].size, None), versus, stages[-1] / total):
             break
     detail = f"Monte Carlo, {done} i.i.d. samples in chunks of {chunk}"
     if looks > 1:
@@ -163,14 +163,18 @@ def _z(alpha: float, looks: int, entries: int, dof: int | None) -> float:
 
 
 def _decided(means: list[np.ndarray], dmeans: list[np.ndarray], ses: list[np.ndarray], target: float, z: float,
-             versus: np.ndarray | None) -> bool:
+             versus: np.ndarray | None, room: float = np.inf) -> bool:
     """Stop sampling?  When ``z`` times the largest standard error is within ``target`` of the size of
-    the quantity, or when the disagreement is already beyond ``z`` standard errors."""
+    the quantity; when the disagreement is already beyond ``2z`` standard errors; or when the target is
+    out of reach: at the Monte Carlo rate it would take more than 4 x ``room`` (the growth still
+    allowed) times the samples (4: slack for QMC, which may converge faster)."""
     scale = max(float(np.max(np.abs(m), initial=0.0)) for m in means)
     worst = max(float(np.max(s, initial=0.0)) for s in ses)
     if not np.isfinite(worst):
         return False
     if z * worst <= target * scale:
+        return True
+    if scale > 0 and (z * worst / (target * scale)) ** 2 > 4 * room:
         return True
     if dmeans:
         gaps = list(dmeans)
@@ -234,7 +238,8 @@ def _paired_qmc(statistics, dim, stages, rng, chunk, randomizations, target=None
         dmeans = [np.stack([np.asarray(m[k].mean) for m in dmoms]) for k in range(len(statistics) - 1)]
         spread = [a.std(axis=0, ddof=1) / np.sqrt(randomizations) for a in (dmeans or means)]
         if target is None or _decided([a.mean(axis=0) for a in means], [a.mean(axis=0) for a in dmeans], spread,
-                                      target, _z(alpha, looks, means[0][0].size, randomizations - 1), versus):
+                                      target, _z(alpha, looks, means[0][0].size, randomizations - 1), versus,
+                                      2 ** (looks - 1 - look)):
             break
         per *= 2
     total = done * randomizations
