@@ -1,8 +1,10 @@
 """The ``derivcheck`` command.
 
     derivcheck audit [--select GLOB] [--mode quick|thorough] [--seed N]
-                     [--module PATH [--with-builtin]] [--json PATH] [--workers N] [--qmc]
+                     [--module PATH [--with-builtin]] [--json PATH] [--workers N] [--plain-mc]
                      [--only VERDICT[,VERDICT]] [--format table|md|json]
+    derivcheck mutate [--select GLOB] [--mode quick|thorough] [--seed N]
+                      [--module PATH] [--json PATH] [--workers N] [--plain-mc]
     derivcheck list  [--select GLOB] [--module PATH]
     derivcheck report RESULTS.json [--format latex|md|table|json] [--out DIR] [--only ...]
     derivcheck coverage NOTE... [--json PATH] [--parse] [--module PATH]
@@ -11,7 +13,9 @@
 
 Exit status of ``audit``, from the equation verdicts of the result file: 0
 when every audited equation is true, a definition or unfinished, 1 when any
-is false, inherited, ambiguous or undecided, 2 for errors in claims or usage.
+is false, inherited, ambiguous or undecided, 2 for errors in claims or usage.  Exit status of
+``mutate``: 0 when every gross mutant (x2, x-1, +S) is refuted and every
+mutated claim refutes its 1 % mutant, 1 otherwise, 2 for errors.
 """
 
 from __future__ import annotations
@@ -82,6 +86,20 @@ def _verdicts(text: str) -> list[str]:
     if unknown or not words:
         raise argparse.ArgumentTypeError(f"unknown verdict {', '.join(unknown) or text!r}; choose from {', '.join(sorted(known))}")
     return words
+
+
+def _sampling(args: argparse.Namespace) -> dict:
+    """--plain-mc: i.i.d. normals at the mode's fixed sample size (the default is randomized QMC,
+    grown sequentially until the target resolution is reached)."""
+    if args.plain_mc:
+        return {"sampling": "montecarlo", "target_resolution": None, "sample_growth": 1}
+    return {}
+
+
+def _add_sampling(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--plain-mc", action="store_true",
+                   help="plain Monte Carlo at a fixed sample size (default: randomized QMC, sequential up to the target resolution)")
+    p.add_argument("--qmc", action="store_true", help=argparse.SUPPRESS)  # the default now; kept for old command lines
 
 
 def _console() -> Console:
@@ -163,8 +181,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         return 2
     settings = AuditSettings.for_mode(
         args.mode, seed=args.seed, workers=args.workers, samples=args.samples,
-        sampling="qmc" if args.qmc else None, database=None if args.no_database else args.database,
-        deadline=args.deadline,
+        database=None if args.no_database else args.database, deadline=args.deadline, **_sampling(args),
     )
     # the progress bar goes to standard error when standard output carries Markdown or JSON
     bar_console = console if args.format == "table" else Console(stderr=True)
@@ -214,6 +231,46 @@ def _executor(args: argparse.Namespace, settings: AuditSettings):
     modules = tuple(str(Path(m).resolve()) for m in (args.module or []))
     everything = not modules or args.with_builtin
     return executor(Discovery(modules, everything, everything), settings, scheduler=args.scheduler)
+
+
+def cmd_mutate(args: argparse.Namespace) -> int:
+    from .engine.mutate import run_mutation
+
+    console = _console()
+    reg = _registry(args)
+    claims = reg.select(args.select)
+    if not claims and not reg.failures:
+        console.print(f"[red]no claim matches {args.select}[/]")
+        return 2
+    settings = AuditSettings.for_mode(
+        args.mode, seed=args.seed, workers=args.workers, samples=args.samples,
+        **_sampling(args),
+    )
+    with Progress(
+        TextColumn("[bold]mutating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("{task.description}"), console=console, transient=True, disable=args.quiet,
+    ) as progress:
+        task = progress.add_task("", total=len(claims))
+
+        def tick(result: dict) -> None:
+            m = result.get("mutation")
+            what = f"power {m['power']}" if m else result["verdict"]
+            progress.update(task, advance=1, description=f"{result['id']}: {what}")
+
+        document = run_mutation(reg, claims, settings, on_result=tick)
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(document, indent=1))
+    if not args.quiet:
+        from reports.terminal import print_mutation
+
+        print_mutation(document, console)
+        if args.json:
+            console.print(f"results written to {args.json}")
+    if any(r["verdict"] == "error" or (r.get("mutation") or {}).get("error") for r in document["results"]):
+        return 2
+    m = document["mutation"]
+    return 0 if m["gross_killed"] == m["claims"] and m["reaches_target"] == m["claims"] else 1
 
 
 def _render_latex(document: dict, folder: Path, pdf: bool) -> int:
@@ -402,7 +459,7 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--json", metavar="PATH", help="write the result file (JSON schema of DESIGN.md)")
     a.add_argument("--workers", type=int, default=None, help="claims audited in parallel (default 2)")
     a.add_argument("--samples", type=int, default=None, help="Monte Carlo samples per evaluation (overrides the mode)")
-    a.add_argument("--qmc", action="store_true", help="randomized quasi-Monte Carlo (scrambled Sobol) instead of plain MC")
+    _add_sampling(a)
     a.add_argument("--database", default=".derivcheck/examples", help="example database folder (shrunk counterexamples, replayed first)")
     a.add_argument("--no-database", action="store_true", help="do not read or write the example database")
     a.add_argument("--cache", default=".derivcheck/cache", metavar="DIR",
@@ -423,6 +480,18 @@ def parser() -> argparse.ArgumentParser:
                    help="per-claim time limit (a chain of n lines gets n times this); the claim is then inconclusive "
                    "(default 60 in quick mode, 600 in thorough mode)")
     a.set_defaults(func=cmd_audit)
+
+    m = sub.add_parser("mutate", help="mutation testing: would each confirmation have caught a 1 %% error?")
+    _add_selection(m)
+    m.add_argument("--mode", choices=("quick", "thorough"), default="quick",
+                   help="quick: 8 points per claim; thorough: 60 points, more samples and digits (default quick)")
+    m.add_argument("--seed", type=int, default=0, help="seed of every random choice (default 0)")
+    m.add_argument("--json", metavar="PATH", help="write the result file, with a 'mutation' record per claim")
+    m.add_argument("--workers", type=int, default=None, help="claims mutated in parallel (default 2)")
+    m.add_argument("--samples", type=int, default=None, help="Monte Carlo samples per evaluation (overrides the mode)")
+    _add_sampling(m)
+    m.add_argument("--quiet", action="store_true", help="no progress bar or table")
+    m.set_defaults(func=cmd_mutate)
 
     ls = sub.add_parser("list", help="list the registered claims and their sources")
     _add_selection(ls)

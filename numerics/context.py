@@ -32,6 +32,10 @@ class Context:
     sampling: str = "montecarlo"  # or "qmc"
     seed_material: tuple = (0,)
     route: str = "primary"  # "independent": quadrature by another rule on other pieces (re-checks)
+    randomizations: int = 16      # independent scrambled Sobol sequences (QMC)
+    # sequential sampling: grow the sample up to ``growth`` x ``samples`` until z SE <= target x |mean|
+    target: float | None = None
+    growth: int = 1
 
     def derive(self, *salt: object, **changes: object) -> "Context":
         """A context with an extended seed (and optionally other settings changed)."""
@@ -47,17 +51,23 @@ class Context:
         dim: int,
         samples: int | None = None,
         salt: object = "expect",
+        versus: object | None = None,
     ) -> Estimate:
-        """E[statistic(eps)], eps ~ N(0, I_dim), by MC or randomized QMC per the settings."""
-        return montecarlo.expectation(
-            statistic, dim, samples or self.samples, self.rng(salt), self.chunk, self.sampling
-        )
+        """E[statistic(eps)], eps ~ N(0, I_dim), by MC or randomized QMC per the settings
+        (``versus``: the value it is compared with, which lets sequential sampling stop early
+        on a plain disagreement)."""
+        ests, _ = self.expect_paired([statistic], dim, samples, salt, versus)
+        return ests[0]
 
     def expect_paired(
-        self, statistics: Sequence[montecarlo.Statistic], dim: int, samples: int | None = None, salt: object = "paired"
+        self, statistics: Sequence[montecarlo.Statistic], dim: int, samples: int | None = None, salt: object = "paired",
+        versus: object | None = None,
     ) -> tuple[list[Estimate], list[Estimate]]:
+        n = samples or self.samples
         return montecarlo.expectation_paired(
-            statistics, dim, samples or self.samples, self.rng(salt), self.chunk, self.sampling
+            statistics, dim, n, self.rng(salt), self.chunk, self.sampling, self.randomizations,
+            target=self.target if self.growth > 1 else None, max_samples=n * self.growth,
+            versus=None if versus is None else np.asarray(versus, dtype=float),
         )
 
     # Quadrature --------------------------------------------------------------------

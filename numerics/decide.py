@@ -100,7 +100,10 @@ def compare(claimed: Estimate, reference: Estimate, tol: Tolerance) -> Compariso
     m = max(r.size, 1)
     statistical = claimed.statistical or reference.statistical
     dofs = [e.dof for e in (claimed, reference) if e.statistical and e.dof is not None]
-    z = z_threshold(tol.alpha, m, min(dofs) if dofs else None) if statistical else None
+    # a sequential estimate may have stopped at any of its looks: alpha is split over all of them
+    # (over every pair of looks when both sides were sampled on their own)
+    looks = claimed.looks * reference.looks
+    z = z_threshold(tol.alpha / looks, m, min(dofs) if dofs else None) if statistical else None
 
     if not np.all(np.isfinite(r)):
         return Comparison(UNDECIDED, np.nan, np.nan, np.nan, np.nan, np.inf, z, m, (), "reference is not finite (nan/inf)", np.nan)

@@ -69,6 +69,9 @@ class Estimate:
     detail: str = ""
     high_precision: object | None = None
     dof: int | None = None  # degrees of freedom of std_error (None: normal approximation)
+    # number of interim looks of a sequential estimate (it stopped at one of them once precise enough);
+    # the decision rule spends its alpha over them (Bonferroni), which keeps it valid at any stopping look
+    looks: int = 1
 
     @property
     def statistical(self) -> bool:
@@ -89,6 +92,7 @@ class Estimate:
             detail=self.detail,
             high_precision=hp,
             dof=self.dof,
+            looks=self.looks,
         )
 
 

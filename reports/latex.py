@@ -27,7 +27,7 @@ from . import safeio, texbuild
 from .figures import Figure, figure_for
 from .load import schema
 from .model import EQUATION_VERDICTS, Shape, equation_where, finding, note_short, shape, source_label
-from .summary import resolution_text
+from .summary import mutation_headline, mutation_rows, resolution_text
 from .texsafe import Tex, escape, escape_breakable, listing_text, looks_like_code, math_body, screen
 
 VERDICTS = tuple(schema()["$defs"]["verdict"]["enum"])  # the contract names the words; the renderer reads it
@@ -499,8 +499,8 @@ class Report:
 
 def reproduce_command(settings: dict) -> str:
     cmd = f"derivcheck audit --mode {settings.get('mode', 'quick')} --seed {settings.get('seed', 0)}"
-    if settings.get("sampling") == "qmc":
-        cmd += " --qmc"
+    if settings.get("sampling") == "montecarlo":
+        cmd += " --plain-mc"
     return cmd
 
 
@@ -522,6 +522,8 @@ def _write_tex(env: jinja2.Environment, document: dict, sh: Shape, views: list[E
         safe_mode=safe_mode,
         flag_cell=FLAG_CELL,
         checkable=sum(1 for r in document["results"] if r["kind"] == "claim"),
+        mutation=mutation_rows(document),
+        mutation_headline=mutation_headline(document),
     )
     path = folder / "report.tex"
     path.write_text(text)

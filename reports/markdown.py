@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 
 from .lines import Line, RootCause, has_equations, line_counts, lines, root_causes
-from .summary import counts
+from .summary import counts, mutation_headline, mutation_rows
 
 LIMIT = 60_000  # characters; GitHub's hard limit for a comment is 65,536
 TROUBLE = frozenset({"false", "inherited", "refuted", "error", "inconclusive", "ambiguous", "undecided"})
@@ -183,5 +183,19 @@ def render(document: dict, only: Iterable[str] | None = None, limit: int = LIMIT
         kept = _fit([_row(x, 70) for x in all_lines], max(budget, 0), what)
         out += _table(kept[:1], "| line | verdict | entry | summary |") + kept[1:] if kept else []
         out += ["", "</details>"]
+    out += mutation_section(document)
     text = "\n".join(out) + "\n"
     return text if len(text) <= limit else text[: limit - 80].rsplit("\n", 1)[0] + "\n\n*(cut to fit one comment)*\n"
+
+
+def mutation_section(document: dict) -> list[str]:
+    """The optional section of ``derivcheck mutate``: the power of each confirmation."""
+    headline = mutation_headline(document)
+    if headline is None:
+        return []
+    lines = ["", "### Mutation testing", "", _prose(headline) + ".", "",
+             "| claim | method | resolution | power | surviving mutants | why not 1 % |", "|---|---|---|---|---|---|"]
+    for x in mutation_rows(document):
+        lines.append(f"| {_code(x.id)} | {_prose(str(x.method))} | {_prose(x.resolution)} | {_prose(x.power)} "
+                     f"| {_prose(x.survivors)} | {_prose(x.why)} |")
+    return lines

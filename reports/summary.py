@@ -60,3 +60,55 @@ def counts(document: dict) -> dict[str, int]:
     for r in document["results"]:
         out[r["verdict"]] = out.get(r["verdict"], 0) + 1
     return out
+
+
+@dataclass(frozen=True)
+class MutationRow:
+    """One claim of the optional mutation section (``result["mutation"]``)."""
+
+    id: str
+    method: str
+    resolution: str
+    power: str
+    survivors: str
+    why: str
+    reaches_target: bool
+    gross_killed: bool
+
+
+def percent(delta: float | None) -> str:
+    if delta is None:
+        return "none"
+    return f"{delta * 100:g} %"
+
+
+def mutation_rows(document: dict) -> list[MutationRow]:
+    """The claims that carry a mutation record, weakest first (then in document order)."""
+    out = []
+    for r in document["results"]:
+        m = r.get("mutation")
+        if not m:
+            continue
+        res = (r.get("evidence") or {}).get("resolution")
+        out.append(MutationRow(
+            id=r["id"],
+            method=r.get("method") or "",
+            resolution=f"{res:.1e}" if isinstance(res, (int, float)) else "",
+            power=percent(m.get("power")) + (" (offset)" if m.get("value_is_zero") else ""),
+            survivors=", ".join(m.get("survivors") or []) or "none",
+            why=m.get("why_not") or "",
+            reaches_target=bool(m.get("reaches_target")),
+            gross_killed=bool(m.get("gross_killed")),
+        ))
+    return sorted(out, key=lambda x: (x.gross_killed, x.reaches_target))
+
+
+def mutation_headline(document: dict) -> str | None:
+    s = document.get("mutation")
+    if not s:
+        return None
+    n = s["claims"]
+    frac = f" ({s['reaches_target'] / n:.0%})" if n else ""
+    return (f"{n} proved/confirmed claims mutated: gross mutants (x2, x-1, +S) refuted on {s['gross_killed']} of {n}; "
+            f"the {percent(s['target'])} mutant refuted on {s['reaches_target']} of {n}{frac}; "
+            f"median power {percent(s.get('median_power'))}")

@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .lines import Line, RootCause, has_equations, line_counts, lines, root_causes
-from .summary import counts
+from .summary import counts, mutation_headline, mutation_rows
 
 STYLE = {
     "proved": "bold green", "confirmed": "green", "refuted": "bold red", "inconclusive": "yellow",
@@ -130,3 +130,22 @@ def print_summary(document: dict, console: Console | None = None, only: Iterable
 
 
 __all__ = ["print_summary", "table", "roots_block", "counts_text", "default_console", "RootCause"]
+
+
+def mutation_table(document: dict) -> Table:
+    t = Table(title="derivcheck mutate: the smallest error each confirmation catches", show_lines=False, expand=False)
+    for col, kw in (("claim", {"overflow": "fold", "min_width": 20}), ("method", {}), ("resolution", {}),
+                    ("power", {}), ("surviving mutants", {"max_width": 30}), ("why not 1 %", {"max_width": 60})):
+        t.add_column(col, **kw)
+    for x in mutation_rows(document):
+        style = "bold red" if not x.gross_killed else ("yellow" if not x.reaches_target else "green")
+        t.add_row(escape(x.id), x.method, x.resolution, f"[{style}]{x.power}[/]", escape(x.survivors), escape(x.why))
+    return t
+
+
+def print_mutation(document: dict, console: Console | None = None) -> None:
+    console = console or default_console()
+    console.print(mutation_table(document))
+    headline = mutation_headline(document)
+    if headline:
+        console.print(headline)

@@ -1,1 +1,1 @@
-"""The audit engine: from declared claims to the result document."""
+"""How an audit runs: from declared claims to the result document; never imports the topic modules."""

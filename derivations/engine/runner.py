@@ -48,6 +48,9 @@ from .version import environment, tool_version
 
 _STATE: dict[str, object] = {}
 
+# a follow-up run in the worker on each audited claim; it may add fields to the record
+PerClaim = Callable[[Claim, dict, AuditSettings], None]
+
 
 def _groups(claims: Sequence[Claim]) -> list[list[str]]:
     """One task per chain (in declaration order), one per free-standing claim."""
@@ -262,6 +265,7 @@ def _audit_task(task: int, claim_ids: list[str], scratch: str) -> int:
     """Audit claims in order in this worker; each record goes to ``scratch/task-i.json``."""
     registry: Registry = _STATE["registry"]  # type: ignore[assignment]
     settings: AuditSettings = _STATE["settings"]  # type: ignore[assignment]
+    per_claim: PerClaim | None = _STATE.get("per_claim")  # type: ignore[assignment]
     lookup = lambda i: registry.get(i) if i in registry else None  # noqa: E731
     folder = Path(scratch)
     # one BLAS thread per worker: threaded BLAS in two workers on two cores made the small matrix
@@ -275,6 +279,8 @@ def _audit_task(task: int, claim_ids: list[str], scratch: str) -> int:
             try:
                 with isolation.fresh_globals():
                     record = audit_claim(claim, settings, lookup)
+                    if per_claim is not None:
+                        per_claim(claim, record, settings)  # e.g. mutation testing, in the same worker
             except BaseException as exc:  # noqa: BLE001 - whatever the claim did, it is this claim's error
                 record = record_for(claim, verdict="error", traceback=traceback.format_exc(limit=-8),
                                     diagnosis=f"{claim_where(claim)}: {describe_failure(exc, claim)}")
@@ -370,6 +376,7 @@ def run(
     on_result: Callable[[dict], None] | None = None,
     notes_dir: Path | None = None,
     cache: ResultCache | None = None,
+    per_claim: PerClaim | None = None,
     executor: Callable[[list[list[str]], Callable[[list[dict]], None]], None] | None = None,
 ) -> dict:
     """Audit ``claims`` and return the whole result document (DESIGN.md schema).
@@ -384,12 +391,13 @@ def run(
     :func:`.distributed.executor`) runs the groups instead of the local pool.
 
     ``notes_dir`` holds the notes (default :func:`default_notes_dir`): every numbered equation of a
-    cited note gets an equation record, audited or not.
+    cited note gets an equation record, audited or not.  ``per_claim(claim, record, settings)`` runs
+    after each claim's audit in the worker that audited it (the pool is forked: nothing is pickled).
     """
     ids = [c.id for c in claims]
     all_claims = list(claims)
     results: dict[str, dict] = {}
-    _STATE.update(registry=registry, settings=settings)
+    _STATE.update(registry=registry, settings=settings, per_claim=per_claim)
     keys: dict[str, str | None] = {}
     reused: dict[str, dict] = {}
     if cache is not None:

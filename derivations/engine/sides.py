@@ -83,17 +83,17 @@ class Side:
     def __init__(self, raw: Any):
         self.raw = raw
 
-    def compute(self, p: Point, ctx: Context) -> Estimate:  # pragma: no cover - abstract
+    def compute(self, p: Point, ctx: Context, versus: Estimate | None = None) -> Estimate:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def evaluate(self, p: Point, ctx: Context, memo: bool = True) -> Estimate:
+    def evaluate(self, p: Point, ctx: Context, memo: bool = True, versus: Estimate | None = None) -> Estimate:
         if not (self.memoizable and memo):
-            return self.compute(p, ctx)
+            return self.compute(p, ctx, versus)
         key = (id(self.raw), point_key(dict(p)), ctx.dps, ctx.samples, ctx.sampling, ctx.route)
         hit = _MEMO.get(key)
         if hit is not None and hit[0] is self.raw:
             return hit[1]
-        out = self.compute(p, ctx)
+        out = self.compute(p, ctx, versus)
         if not out.statistical and len(_MEMO) < _MEMO_LIMIT:
             _MEMO[key] = (self.raw, out)
         return out
@@ -121,7 +121,7 @@ class SymPySide(Side):
             self._fn = (sympy.lambdify(symbols, self.raw, modules="mpmath"), tuple(s.name for s in symbols))
         return self._fn
 
-    def compute(self, p: Point, ctx: Context) -> Estimate:
+    def compute(self, p: Point, ctx: Context, versus: Estimate | None = None) -> Estimate:
         return evaluate_sympy(self, p, ctx.dps)
 
     def describe(self) -> str:
@@ -155,7 +155,7 @@ class FunctionSide(Side):
     returns a statistical Estimate: deterministic values are memoized.
     """
 
-    def compute(self, p: Point, ctx: Context) -> Estimate:
+    def compute(self, p: Point, ctx: Context, versus: Estimate | None = None) -> Estimate:
         with mpmath.workdps(ctx.dps + 10):
             raw = self.raw(p) if arity(self.raw) == 1 else self.raw(p, ctx)
         return coerce(raw, method=_plain_method(raw))
@@ -201,9 +201,11 @@ class SampledSide(Side):
 
     memoizable = False  # statistical: a fresh estimate per context
 
-    def compute(self, p: Point, ctx: Context) -> Estimate:
+    def compute(self, p: Point, ctx: Context, versus: Estimate | None = None) -> Estimate:
         s: Sampled = self.raw
-        return ctx.expect(lambda eps: sample_values(s, p, eps), s.dimension(p))
+        # the other side's value (when it is not sampled) lets sequential sampling stop on a plain disagreement
+        other = None if versus is None or versus.statistical or np.iscomplexobj(versus.value) else versus.value
+        return ctx.expect(lambda eps: sample_values(s, p, eps), s.dimension(p), versus=other)
 
     def describe(self) -> str:
         s: Sampled = self.raw
@@ -218,7 +220,7 @@ class SampledSide(Side):
 class NotWrittenSide(Side):
     """``TODO``: a side the author has not written yet (never evaluated: the audit says so)."""
 
-    def compute(self, p: Point, ctx: Context) -> Estimate:
+    def compute(self, p: Point, ctx: Context, versus: Estimate | None = None) -> Estimate:
         raise TypeError("this side is TODO: it has not been written yet")
 
     def describe(self) -> str:
@@ -228,7 +230,7 @@ class NotWrittenSide(Side):
 class LineAboveSide(Side):
     """``LINE_ABOVE``: a follows-only entry's reference (never evaluated: the line is compared with the line above)."""
 
-    def compute(self, p: Point, ctx: Context) -> Estimate:
+    def compute(self, p: Point, ctx: Context, versus: Estimate | None = None) -> Estimate:
         raise TypeError("LINE_ABOVE is not evaluated: a follows-only line is compared with the line above")
 
     def describe(self) -> str:
@@ -286,9 +288,10 @@ def evaluate_sympy(expr: sympy.Basic | SymPySide, p: Point, dps: int) -> Estimat
                     detail=f"SymPy expression evaluated with mpmath at {dps} digits", high_precision=value)
 
 
-def evaluate_side(raw: Any, p: Point, ctx: Context, memo: bool = True) -> Estimate:
-    """One side at one point (a sampled side is estimated on its own random numbers)."""
-    return side(raw).evaluate(p, ctx, memo)
+def evaluate_side(raw: Any, p: Point, ctx: Context, memo: bool = True, versus: Estimate | None = None) -> Estimate:
+    """One side at one point (a sampled side is estimated on its own random numbers; ``versus``, the
+    other side's value, lets its sequential sampling stop early on a plain disagreement)."""
+    return side(raw).evaluate(p, ctx, memo, versus)
 
 
 def _named(fn: Callable[..., Any], name: str, *args: Any) -> Any:
@@ -318,9 +321,14 @@ def evaluate_pair(claimed: Any, reference: Any, p: Point, ctx: Context) -> tuple
             (r, c), (d,) = _named(ctx.expect_paired, "claimed or reference",
                 [lambda eps: sample_values(reference, p, eps), lambda eps: sample_values(claimed, p, eps)], dim
             )
-            paired_c = Estimate(c.value, c.method, c.abs_error, d.std_error, c.samples, c.detail + " (paired with reference)", dof=d.dof)
+            paired_c = Estimate(c.value, c.method, c.abs_error, d.std_error, c.samples, c.detail + " (paired with reference)",
+                                dof=d.dof, looks=d.looks)
             paired_r = Estimate(r.value, r.method, r.abs_error, np.zeros_like(np.asarray(r.std_error)), r.samples, r.detail, dof=r.dof)
             return paired_c, paired_r, True
+    if isinstance(claimed, Sampled) and not isinstance(reference, Sampled):
+        r = _named(evaluate_side, "reference", reference, p, ctx.derive("reference"))
+        c = _named(evaluate_side, "claimed", claimed, p, ctx.derive("claimed"), True, r)
+        return c, r, False
     try:
         c = _named(evaluate_side, "claimed", claimed, p, ctx.derive("claimed"))
     except ZeroDivisionError as exc:
@@ -328,7 +336,7 @@ def evaluate_pair(claimed: Any, reference: Any, p: Point, ctx: Context) -> tuple
             raise  # a bug in the author's code, not a property of the note's formula
         # the note's formula is undefined here; the reference decides whether that matters
         c, undefined = None, exc
-    r = _named(evaluate_side, "reference", reference, p, ctx.derive("reference"))
+    r = _named(evaluate_side, "reference", reference, p, ctx.derive("reference"), True, c)
     if c is None:
         c = Estimate(np.full(np.shape(r.value), np.nan), "exact", detail=f"claimed side undefined: division by zero ({undefined})")
     return c, r, False

@@ -222,7 +222,8 @@ def test_example_database_replays_a_stored_counterexample(tmp_path) -> None:
     # a re-run with the same seed tests the first run's points (its evidence is kept), not one stored point
     again = search(space, evaluate, max_examples=50, shrink_budget=100, seed=3, key="claim:truth", database=tmp_path)
     assert [point_key(c) for c in calls] == first_calls and again.failing.point["n"] == 7
-    # a search that finds nothing (here: a space that no longer draws n < 50) still tries the stored counterexample
+    # the database is a hint, never a verdict: a space narrowed to where the claim holds (here: n >= 50) starts
+    # afresh -- its stored point n = 7 lies outside it and is never tried
     calls.clear()
 
     def only_seven(point):
@@ -231,5 +232,48 @@ def test_example_database_replays_a_stored_counterexample(tmp_path) -> None:
 
     narrow = {"n": st.integers(50, 100), "v": st.just(np.arange(3.0))}
     kept = search(narrow, only_seven, max_examples=20, shrink_budget=10, seed=3, key="claim:truth", database=tmp_path)
-    assert kept.failing.point["n"] == 7 and calls[-1]["n"] == 7 and all(c["n"] >= 50 for c in calls[:-1])
-    assert isinstance(kept.failing.point["v"], np.ndarray)
+    assert kept.failing is None and calls and all(c["n"] >= 50 for c in calls)
+    # the same space at another seed whose search misses it: the stored counterexample is tried after the search
+    calls.clear()
+    rare = search(space, only_seven, max_examples=5, shrink_budget=0, seed=11, key="claim:truth", database=tmp_path)
+    assert rare.failing is not None and rare.failing.point["n"] == 7 and calls[-1]["n"] == 7
+    assert isinstance(rare.failing.point["v"], np.ndarray)
+
+
+def test_sequential_sampling_grows_until_the_target_and_spends_alpha_over_its_looks() -> None:
+    from numerics.decide import Tolerance, compare
+    from numerics.estimate import exact
+
+    def stat(eps):  # E[1 + Z1 Z2 + |Z3|] = 1 + sqrt(2/pi)
+        return 1 + eps[:, 0] * eps[:, 1] + np.abs(eps[:, 2])
+
+    truth = 1 + np.sqrt(2 / np.pi)
+    for method, target in (("montecarlo", 1e-2), ("qmc", 3e-3)):  # reachable from 2^12 within 16x
+        fixed = montecarlo.expectation_paired([stat], 3, 1 << 12, np.random.default_rng(3), method=method)[0][0]
+        (grown,), _ = montecarlo.expectation_paired([stat], 3, 1 << 12, np.random.default_rng(3), method=method,
+                                                    target=target, max_samples=1 << 16)
+        assert fixed.looks == 1 and grown.looks == 5  # 2^12 .. 2^16: five looks
+        assert grown.samples > fixed.samples and grown.std_error < fixed.std_error
+        assert abs(grown.value - truth) < 6 * grown.std_error
+        # the decision rule's threshold is Bonferroni over the looks
+        single = compare(exact(truth), fixed, Tolerance())
+        spread = compare(exact(truth), grown, Tolerance())
+        assert spread.z_threshold > single.z_threshold
+
+
+def test_sequential_sampling_stops_early_on_a_plain_disagreement() -> None:
+    def stat(eps):
+        return 1 + eps[:, 0] * eps[:, 1] + np.abs(eps[:, 2])
+
+    (est,), _ = montecarlo.expectation_paired([stat], 3, 1 << 12, np.random.default_rng(3), method="qmc",
+                                              target=1e-4, max_samples=1 << 16, versus=np.asarray(3.0))
+    assert est.samples == 1 << 12 and est.looks == 5
+
+
+def test_sequential_sampling_gives_up_a_target_out_of_reach() -> None:
+    def stat(eps):
+        return 1 + 30 * eps[:, 0] * eps[:, 1]  # relative standard deviation 30
+
+    (est,), _ = montecarlo.expectation_paired([stat], 2, 1 << 12, np.random.default_rng(3), method="montecarlo",
+                                              target=1e-3, max_samples=1 << 16)
+    assert est.samples == 1 << 12 and est.looks == 5
