@@ -232,8 +232,8 @@ def judge(line: Line, entries: Sequence[dict]) -> dict:
             # one verdict under every reading the entries give, but the note states none of them: not the
             # note's statement, so it decides nothing (the summary says what each reading gives)
             said = "true" if truths == {True} else "false"
-            return record("undecided", f"{name} states no reading the audit can check; it is {said} under the "
-                                       f"unstated reading{'s' if len(decided) > 1 else ''} "
+            return record("undecided", f"{name} is not checked as the note states it (no entry reads it so); it is "
+                                       f"{said} under the unstated reading{'s' if len(decided) > 1 else ''} "
                                        + ", ".join(f"{_reading(r)!r} ({r['id']})" for r in decided) + ".")
         if not gap:
             only = [r for r in checkable if role(r) in ("contrary", "domain", "completion", "prose")]
