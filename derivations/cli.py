@@ -96,6 +96,19 @@ def _sampling(args: argparse.Namespace) -> dict:
     return {}
 
 
+def _add_run_options(p: argparse.ArgumentParser, json_help: str) -> None:
+    """The options of a command that audits claims (audit, mutate): which claims, how, and where the result goes."""
+    _add_selection(p)
+    p.add_argument("--mode", choices=("quick", "thorough"), default="quick",
+                   help="quick: 8 points, 2^16 samples, 30 digits per claim; thorough: 60 points, 2^18 samples "
+                        "(grown up to 2^20 until the target resolution), 40 digits")
+    p.add_argument("--seed", type=int, default=0, help="seed of every random choice; the same seed gives the same verdicts (default 0)")
+    p.add_argument("--json", metavar="PATH", help=json_help)
+    p.add_argument("--workers", type=int, default=None, help="claims audited in parallel (default 2)")
+    p.add_argument("--samples", type=int, default=None, help="Monte Carlo samples per evaluation (overrides the mode)")
+    _add_sampling(p)
+
+
 def _add_sampling(p: argparse.ArgumentParser) -> None:
     p.add_argument("--plain-mc", action="store_true",
                    help="plain Monte Carlo at a fixed sample size (default: randomized QMC, sequential up to the target resolution)")
@@ -452,14 +465,7 @@ def parser() -> argparse.ArgumentParser:
 
     a = sub.add_parser("audit", help="audit the registered claims", epilog=EXAMPLES,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    _add_selection(a)
-    a.add_argument("--mode", choices=("quick", "thorough"), default="quick",
-                   help="quick: 8 points, 2^16 samples, 30 digits per claim; thorough: 60 points, 2^20 samples, 40 digits")
-    a.add_argument("--seed", type=int, default=0, help="seed of every random choice; the same seed gives the same verdicts (default 0)")
-    a.add_argument("--json", metavar="PATH", help="write the result file (JSON schema of DESIGN.md)")
-    a.add_argument("--workers", type=int, default=None, help="claims audited in parallel (default 2)")
-    a.add_argument("--samples", type=int, default=None, help="Monte Carlo samples per evaluation (overrides the mode)")
-    _add_sampling(a)
+    _add_run_options(a, "write the result file (JSON schema of DESIGN.md)")
     a.add_argument("--database", default=".derivcheck/examples", help="example database folder (shrunk counterexamples, replayed first)")
     a.add_argument("--no-database", action="store_true", help="do not read or write the example database")
     a.add_argument("--cache", default=".derivcheck/cache", metavar="DIR",
@@ -482,14 +488,7 @@ def parser() -> argparse.ArgumentParser:
     a.set_defaults(func=cmd_audit)
 
     m = sub.add_parser("mutate", help="mutation testing: would each confirmation have caught a 1 %% error?")
-    _add_selection(m)
-    m.add_argument("--mode", choices=("quick", "thorough"), default="quick",
-                   help="quick: 8 points per claim; thorough: 60 points, more samples and digits (default quick)")
-    m.add_argument("--seed", type=int, default=0, help="seed of every random choice (default 0)")
-    m.add_argument("--json", metavar="PATH", help="write the result file, with a 'mutation' record per claim")
-    m.add_argument("--workers", type=int, default=None, help="claims mutated in parallel (default 2)")
-    m.add_argument("--samples", type=int, default=None, help="Monte Carlo samples per evaluation (overrides the mode)")
-    _add_sampling(m)
+    _add_run_options(m, "write the result file, with a 'mutation' record per claim")
     m.add_argument("--quiet", action="store_true", help="no progress bar or table")
     m.set_defaults(func=cmd_mutate)
 
