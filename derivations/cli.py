@@ -247,8 +247,16 @@ def _executor(args: argparse.Namespace, settings: AuditSettings):
 
 
 def cmd_mutate(args: argparse.Namespace) -> int:
+    from reports.safeio import OutputError, check_output_file
+
     from .engine.mutate import run_mutation
 
+    try:  # before any work: the result file must not overwrite an input or a file that is not a result
+        if args.json:
+            check_output_file(args.json, kind="results", what="--json", inputs=args.module or [])
+    except OutputError as exc:
+        print(f"derivcheck mutate: {exc}", file=sys.stderr)
+        return 2
     console = _console()
     reg = _registry(args)
     claims = reg.select(args.select)
@@ -271,15 +279,16 @@ def cmd_mutate(args: argparse.Namespace) -> int:
             progress.update(task, advance=1, description=f"{result['id']}: {what}")
 
         document = run_mutation(reg, claims, settings, on_result=tick)
-    if args.json:
-        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_text(json.dumps(document, indent=1))
+    write_error = _write_results(args.json, document) if args.json else None
     if not args.quiet:
         from reports.terminal import print_mutation
 
         print_mutation(document, console)
-        if args.json:
+        if args.json and not write_error:
             console.print(f"results written to {args.json}")
+    if write_error:
+        print(f"derivcheck mutate: {write_error}", file=sys.stderr)
+        return 2
     if any(r["verdict"] == "error" or (r.get("mutation") or {}).get("error") for r in document["results"]):
         return 2
     m = document["mutation"]
@@ -386,6 +395,14 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
     from .authoring.coverage import as_json, coverage
 
+    if args.json and args.json != "-":  # never over a note, a claims module or another file not ours
+        from reports.safeio import OutputError, check_output_file
+
+        try:
+            check_output_file(args.json, kind="coverage", what="--json", inputs=[*args.notes, *(args.module or [])])
+        except OutputError as exc:
+            print(f"derivcheck coverage: {exc}", file=sys.stderr)
+            return 2
     reg = _registry(args)
     missing_files = [n for n in args.notes if not Path(n).is_file()]
     if missing_files:
@@ -403,7 +420,9 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         if args.json == "-":
             sys.stdout.write(text + "\n")
         else:
-            Path(args.json).write_text(text)
+            from reports.safeio import atomic_write_text
+
+            atomic_write_text(args.json, text)
     console = _console()
     for n in report:
         t = Table(title=f"{n.note}: {n.covered} of {n.total} numbered equations covered", show_lines=False)

@@ -90,9 +90,9 @@ def check_output_file(path: str | Path, *, kind: str, what: str, inputs: Iterabl
                       suffixes: tuple[str, ...] = ()) -> None:
     """Refuse ``path`` before any work when writing it could destroy something.
 
-    ``kind`` is "results" (a derivcheck JSON result file) or "markdown" (a report
-    starting with :data:`MARKDOWN_HEAD`); an existing file is overwritten only when
-    it is of that kind.
+    ``kind`` is "results" (a derivcheck JSON result file), "markdown" (a report
+    starting with :data:`MARKDOWN_HEAD`) or "coverage" (``derivcheck coverage --json``);
+    an existing file is overwritten only when it is of that kind.
     """
     path = Path(path)
     for given in inputs:
@@ -106,11 +106,22 @@ def check_output_file(path: str | Path, *, kind: str, what: str, inputs: Iterabl
     if path.is_dir():
         raise OutputError(f"{what} {path} is a folder")
     if path.exists():
-        ours = looks_like_results(path) if kind == "results" else _is_markdown_report(path)
+        ours = {"results": looks_like_results, "markdown": _is_markdown_report, "coverage": _is_coverage}[kind](path)
         if not ours:
             raise OutputError(f"{what} {path} exists and was not written by derivcheck as {kind}; "
                               "it will not be overwritten (remove it or choose another path)")
     _writable_folder(path.parent, what)
+
+
+def _is_coverage(path: Path) -> bool:
+    """A file ``derivcheck coverage --json`` wrote: a JSON object with its ``notes`` and ``covered``."""
+    import json
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and isinstance(data.get("notes"), list) and "covered" in data
 
 
 MARKDOWN_HEAD = "## derivcheck audit"

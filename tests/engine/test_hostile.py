@@ -508,3 +508,20 @@ def test_a_chain_line_past_its_deadline_does_not_cost_the_rest_of_the_chain(tmp_
     done, doc = audit(tmp_path, mod, "--deadline", "4")
     assert verdicts(doc) == {"c.eq1": "confirmed", "c.eq2": "inconclusive", "c.eq3": "confirmed"}, done.stderr
     assert "deadline of 4 s reached" in by_id(doc, "c.eq2")["diagnosis"]
+
+
+def test_coverage_and_mutate_never_write_over_an_input(tmp_path: Path) -> None:
+    """``coverage --json NOTE`` once replaced the note with JSON; ``mutate --json claims.py`` the claims module."""
+    note = tmp_path / "note.txt"
+    note.write_text("A note.\n\n$$ y = 2x \\quad (1)$$\n")
+    before = note.read_text()
+    done = cli("coverage", str(note), "--json", str(note), cwd=tmp_path)
+    assert done.returncode == 2 and "will not be overwritten" in done.stderr and note.read_text() == before
+    ok = cli("coverage", str(note), "--json", str(tmp_path / "cov.json"), cwd=tmp_path)
+    assert ok.returncode in (0, 1) and json.loads((tmp_path / "cov.json").read_text())["notes"]
+    again = cli("coverage", str(note), "--json", str(tmp_path / "cov.json"), cwd=tmp_path)  # its own file: rewritten
+    assert again.returncode in (0, 1)
+    mod = module(tmp_path, GOOD)
+    text = mod.read_text()
+    done = cli("mutate", "--module", str(mod), "--json", str(mod), cwd=tmp_path)
+    assert done.returncode == 2 and mod.read_text() == text
