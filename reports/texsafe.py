@@ -181,6 +181,7 @@ FORBIDDEN = frozenset(
     directlua latelua luaexec pdfprimitive primitive pdfliteral pdfobj pdfannot pdfstartlink pdfendlink
     pdffiledump pdffilesize pdffilemoddate pdfmdfivesum pdfshellescape pdfsavepos pdfximage pdfrefximage
     includegraphics lstinputlisting verbatiminput VerbatimInput listinginput hyperimage
+    dcverbatim dccode
     url href hyperlink hypertarget
     verb lstinline begingroup endgroup bgroup egroup
     end begin

@@ -525,3 +525,12 @@ def test_coverage_and_mutate_never_write_over_an_input(tmp_path: Path) -> None:
     text = mod.read_text()
     done = cli("mutate", "--module", str(mod), "--json", str(mod), cwd=tmp_path)
     assert done.returncode == 2 and mod.read_text() == text
+
+
+@pytest.mark.parametrize("snippet", [r"\dcverbatim{article.cls}", r"\dccode{latex.ltx}"])
+def test_the_reports_own_listing_macros_cannot_read_a_file(snippet: str) -> None:
+    """The report's listing macros read a file by name: in a note's snippet they would print a file of the
+    TeX installation (kpathsea finds it without any path)."""
+    from reports.texsafe import screen
+
+    assert screen(snippet) is not None
