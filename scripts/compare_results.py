@@ -25,4 +25,5 @@ def lines(path):
     return json.dumps(doc, indent=1, sort_keys=True).splitlines()
 
 
-print("\n".join(difflib.unified_diff(lines(sys.argv[1]), lines(sys.argv[2]), lineterm="")))
+for line in difflib.unified_diff(lines(sys.argv[1]), lines(sys.argv[2]), lineterm=""):
+    print(line)
