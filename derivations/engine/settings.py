@@ -17,7 +17,8 @@ class AuditSettings:
     sampling: str = "qmc"              # randomized scrambled Sobol, or "montecarlo" (i.i.d. normals)
     max_examples: int = 8              # parameter points drawn per claim
     shrink_budget: int = 16            # extra evaluations allowed for shrinking
-    follows_examples: int = 4          # points for "does it follow from the line above?"
+    follows_examples: int = 8          # points for "does it follow from the line above?" (as many as the truth check:
+                                       # at 4, a follows check missed a counterexample at some seeds)
     recheck_sample_factor: int = 4     # a refutation is re-checked with this many times the samples
     recheck_extra_dps: int = 15        # ... and this many more digits (and the independent quadrature route)
     uncertified_floor: float = 1e-10   # a deterministic refutation without a proof needs a larger relative discrepancy
