@@ -1,7 +1,7 @@
 r"""Claim kinds beyond an equality of two numbers (see docs/AUTHORING.md, "Claim kinds").
 
 * :func:`inequality` -- ``lhs <= rhs`` (``<``, ``>=``, ``>``): its own decision
-  rule (:mod:`derivations.inequality`), margin reported, worst violation found;
+  rule (:mod:`derivations.engine.inequality`), margin reported, worst violation found;
 * :func:`series` -- a reference side :math:`\sum_{n\ge n_0} a_n` summed to
   convergence with a tail bound (:mod:`numerics.series`);
 * :func:`conditional` -- a reference side :math:`\mathbb E[T \mid A]` by the

@@ -95,7 +95,7 @@ def lines_of_notes(
 ) -> list[Line]:
     """Every numbered equation of every note in ``notes``, and every line the results cite, in note order.
 
-    ``notes`` maps a note's file name to its displays (:func:`derivations.notes.equations`),
+    ``notes`` maps a note's file name to its displays (:func:`derivations.authoring.notes.equations`),
     ``texts`` to its text (to place quotes); a cited note that is missing is placed by citation order.
     """
     lines: dict[tuple[str, str | None, str | None], Line] = {}

@@ -55,8 +55,9 @@ def margin_at(claim: Claim, point: dict, ctx, settings: AuditSettings) -> Evalua
     ctx = ctx.derive(point_key(point))
     try:
         c, r, _ = evaluate_pair(claim.claimed, claim.reference, p, ctx)
-    except NUMERICAL_FAILURES as exc:
-        return Evaluation(point, UNDECIDED, None)
+    except NUMERICAL_FAILURES as exc:  # the numerics could not answer here: undecided, with the reason
+        nan = float("nan")
+        return Evaluation(point, UNDECIDED, MarginRecord(None, None, nan, nan, nan, f"{type(exc).__name__}: {exc}"))
     cv, rv = np.asarray(c.value), np.asarray(r.value)
     if np.iscomplexobj(cv) or np.iscomplexobj(rv):
         raise TypeError("an inequality needs real-valued sides; got a complex value")

@@ -10,7 +10,6 @@ many points as the original check (the same seed, so the same points as the
 original search, whose reference values are memoized).  A survivor is named
 in the diagnosis only when its audit confirms (or proves) it.
 
-(Belongs to the engine: ``derivations/engine/`` in the target layout, next to the audit.)
 """
 
 from __future__ import annotations

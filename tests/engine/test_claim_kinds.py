@@ -150,3 +150,15 @@ def test_combine_propagates_errors():
     q = combine.divide(e1, e2)
     # se of X/Y = sqrt((0.1/4)^2 + (2*0.2/16)^2)
     assert np.isclose(float(q.value), 0.5) and np.isclose(float(q.std_error), np.hypot(0.1 / 4, 2 * 0.2 / 16), rtol=1e-6)
+
+
+def test_an_inequality_the_numerics_cannot_evaluate_is_inconclusive_with_the_reason():
+    from numerics.errors import QuadratureError
+
+    def rhs(p):
+        raise QuadratureError("the integral did not converge")
+
+    c = inequality("k16.ineq.failure", sources=SRC, latex=r"x \le I(x)", lhs=x, relation="<=", rhs=rhs,
+                   params={"x": st.floats(0.1, 3)})
+    r = audit(c)
+    assert r["verdict"] == "inconclusive" and "QuadratureError" in r["diagnosis"], r["diagnosis"]
