@@ -15,6 +15,7 @@ so that no cache is keyed on an ``id()`` that Python may reuse.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import textwrap
 from collections.abc import Callable
@@ -248,12 +249,18 @@ def side(raw: Any) -> Side:
     if isinstance(raw, Sampled):
         return SampledSide(raw)
     if isinstance(raw, (int, float, np.integer, np.floating)) and not isinstance(raw, (bool, np.bool_)):
-        return ConstantSide(int(raw) if isinstance(raw, (int, np.integer)) else float(raw))
+        return _constant_side(int(raw) if isinstance(raw, (int, np.integer)) else float(raw))
     if isinstance(raw, sympy.Basic):
         return _sympy_side(raw)
     if callable(raw):
         return FunctionSide(raw)
     raise TypeError(f"cannot evaluate a side of type {type(raw).__name__}")
+
+
+@functools.lru_cache(maxsize=1024, typed=True)
+def _constant_side(number: int | float) -> ConstantSide:
+    """One ConstantSide per value (and type): its lambdified function is built once, keyed by the value itself."""
+    return ConstantSide(number)
 
 
 # One SymPySide per expression object, so its lambdified function is built once; the entry
