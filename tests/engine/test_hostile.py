@@ -477,6 +477,24 @@ def test_the_transcription_parse_has_a_time_limit(monkeypatch: pytest.MonkeyPatc
     assert parsed.status == "failed" and "longer than" in parsed.detail
 
 
+def test_the_parse_time_limit_survives_a_swallowed_timeout() -> None:
+    """A gc callback swallows an exception raised inside it (CI once saw the parse run on that way)."""
+    from derivations.authoring import latex_parse as latex
+
+    swallowed, start = 0, time.monotonic()
+    with pytest.raises(latex._ParseTimeout):
+        with latex._time_limit(0.2):
+            while time.monotonic() - start < 10:
+                try:
+                    while time.monotonic() - start < 10:
+                        pass
+                except latex._ParseTimeout:
+                    swallowed += 1
+                    if swallowed > 1:
+                        raise
+    assert swallowed == 2 and time.monotonic() - start < 5
+
+
 def test_sys_exit_while_a_module_is_imported_is_a_load_error(tmp_path: Path) -> None:
     mod = module(tmp_path, GOOD + """
         sys.exit(0)
