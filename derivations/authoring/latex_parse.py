@@ -280,8 +280,13 @@ def _time_limit(seconds: float):
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
+        while True:  # a timer firing during the clean-up must not leave it armed
+            try:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, old)
+                break
+            except _ParseTimeout:
+                continue
 
 
 def parse(latex: str, rhs: bool = True) -> Parsed:
