@@ -59,6 +59,23 @@ class _Moments:
         return np.sqrt(self.m2 / (self.n - 1) / self.n)
 
 
+@dataclass
+class _Mean:
+    """Running mean only: a randomized-QMC replicate needs no variance (the standard error comes from
+    the spread of the replicate means), and the squared deviations cost as much as the mean."""
+
+    n: int = 0
+    total: np.ndarray | float = 0.0
+
+    def add(self, block: np.ndarray) -> None:
+        self.n += block.shape[0]
+        self.total = self.total + block.sum(axis=0)
+
+    @property
+    def mean(self) -> np.ndarray | float:
+        return self.total / self.n if self.n else 0.0
+
+
 def _check_block(values: np.ndarray, rows: int, name: str) -> np.ndarray:
     values = np.asarray(values, dtype=float)
     if values.shape[:1] != (rows,):
@@ -223,8 +240,8 @@ def _paired_qmc(statistics, dim, stages, rng, chunk, randomizations, target=None
     chunk = 1 << int(np.log2(chunk))
     engine = qmc.Sobol(d=dim, scramble=True, seed=rng)
     shifts = rng.integers(0, 1 << _BITS, size=(randomizations, dim))
-    moms = [[_Moments() for _ in statistics] for _ in range(randomizations)]
-    dmoms = [[_Moments() for _ in statistics[1:]] for _ in range(randomizations)]
+    moms = [[_Mean() for _ in statistics] for _ in range(randomizations)]
+    dmoms = [[_Mean() for _ in statistics[1:]] for _ in range(randomizations)]
     per, done = per0, 0
     for look in range(looks):
         new = per - done
