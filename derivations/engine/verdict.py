@@ -110,7 +110,7 @@ def check_point(
 ) -> Evaluation:
     """Evaluate both sides at ``point`` and compare them.  Claim-code errors propagate."""
     p = Point(point)
-    ctx = ctx.derive(point_key(point))
+    ctx = ctx.at_point(point_key(point))
     try:
         c, r, paired = evaluate_pair(claimed, reference, p, ctx)
         cmp = compare(c, r, _tolerance(claim, settings, c, r, ctx.dps))
