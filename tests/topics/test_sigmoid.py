@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import mpmath as mp
 import numpy as np
 import pytest
 import sympy as sp
@@ -107,7 +108,7 @@ s1sq, b = flow.s1sq, flow.b
 
 def quad_erf_mean(p, ctx):
     """E[erf(S + b)], S ~ N(0, s1sq), by mpmath quadrature."""
-    return ctx.gaussian_expectation(lambda s: flow.mp.erf(s + p.mp.b), var=p.mp.s1sq)
+    return ctx.gaussian_expectation(lambda s: mp.erf(s + p.mp.b), var=p.mp.s1sq)
 
 
 quad_good = claim("test.sigmoid.quad.good", sources=[TEST], latex="x", params=flow.single_params, assumptions=("test",),
