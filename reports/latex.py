@@ -537,6 +537,8 @@ def _write_tex(env: jinja2.Environment, document: dict, sh: Shape, views: list[E
 BUILD = "_build"
 #: entries set aside one by one (their snippets verbatim) before every snippet is shown verbatim
 MAX_BREAKERS = 3
+#: single passes the search for them may cost in all (a bisection of n entries takes at most 2 log2 n)
+SEARCH_BUILDS = 24
 #: a later pass may take this many times the first before it is cut short (the limit follows the machine)
 PASS_SLACK = 4.0
 
@@ -677,8 +679,16 @@ def render(document: dict, folder: str | Path, *, pdf: bool = True, figures: boo
         _write_tex(env, document, sh, views, pieces, folder, safe_mode)
         return _build_pdf(folder, timeout, max_passes)
 
+    searched = 0
+
     def build_with(entries: set[str]) -> texbuild.Run:
-        """One pass with only the snippets of ``entries`` typeset; the snippets' reasons are restored."""
+        """One pass with only the snippets of ``entries`` typeset; the snippets' reasons are restored.
+
+        Past ``SEARCH_BUILDS`` passes it builds nothing and reports a time-out (the search ends)."""
+        nonlocal searched
+        searched += 1
+        if searched > SEARCH_BUILDS:
+            return texbuild.Run(ok=False, seconds=0.0, log="", timed_out=True)
         saved = [(s, s.reason) for s in pieces.snippets]
         for s in pieces.snippets:
             if s.reason is None and s.entry not in entries:

@@ -246,3 +246,15 @@ def test_a_field_of_200_kb_still_builds(tmp_path: Path, field: str, text: str) -
     assert report.ok and report.pdf is not None, report.message
     squashed = "".join(_pdftext(report.pdf).split())
     assert "a.two" in squashed and "x" * 500 in squashed if text.startswith("x") else "wordword" in squashed
+
+
+def test_a_search_past_its_budget_falls_back_to_every_snippet_verbatim(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                      vet_passes_everything) -> None:
+    _tex_or_skip()
+    monkeypatch.setattr(latex, "SEARCH_BUILDS", 1)  # the check that it builds with nothing typeset, no more
+    monkeypatch.setattr(texbuild, "error_line", lambda log, name: None)
+    doc = _document(_entry("a.one", "1", "x = 1"), _entry("a.two", "2", BREAKERS["undefined"][0]))
+    report = latex.render(doc, tmp_path / "out")
+    assert report.ok and report.pdf is not None and not report.broke, report.message
+    assert "safe mode: every snippet verbatim" in report.message
+    assert {s.entry for s in report.verbatim} == {"a.one", "a.two"}
