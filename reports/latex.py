@@ -10,6 +10,13 @@ notes' LaTeX (and LaTeX produced by the audit) is typeset only after
 :func:`reports.texsafe.screen` and a compile test in isolation
 (:func:`reports.texbuild.vet`); anything else is shown verbatim from a file
 and listed in the appendix "Snippets shown verbatim".
+
+Should the whole report still not build, the entry whose snippets break it is
+found (:func:`_breaker`: the error's line, else a bisection; an entry is blamed
+only if it breaks the build on its own), shown verbatim and named in the
+message; every snippet verbatim is the last resort. pdflatex writes into
+``folder/_build``; ``report.pdf`` is replaced by a rename only after a build
+that succeeded (:func:`_publish`).
 """
 
 from __future__ import annotations

@@ -258,3 +258,16 @@ def test_a_search_past_its_budget_falls_back_to_every_snippet_verbatim(tmp_path:
     assert report.ok and report.pdf is not None and not report.broke, report.message
     assert "safe mode: every snippet verbatim" in report.message
     assert {s.entry for s in report.verbatim} == {"a.one", "a.two"}
+
+
+def test_an_error_line_in_an_innocent_entry_never_blames_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             vet_passes_everything) -> None:
+    """TeX may stop after the snippet that caused it (memory used up pages later): the entry at the
+    error's line is blamed only if it breaks the build on its own; here the bisection finds a.two."""
+    _tex_or_skip()
+    monkeypatch.setattr(latex, "_entry_id_at", lambda source, line, views: "a.one")
+    doc = _document(_entry("a.one", "1", r"\frac{1}{2}"), _entry("a.two", "2", BREAKERS["undefined"][0]),
+                    _entry("a.three", "3", r"\sqrt{y}"))
+    report = latex.render(doc, tmp_path / "out")
+    assert report.ok and [rid for rid, _ in report.broke] == ["a.two"], report.message
+    assert {s.entry for s in report.verbatim} == {"a.two"}
