@@ -271,3 +271,17 @@ def test_an_error_line_in_an_innocent_entry_never_blames_it(tmp_path: Path, monk
     report = latex.render(doc, tmp_path / "out")
     assert report.ok and [rid for rid, _ in report.broke] == ["a.two"], report.message
     assert {s.entry for s in report.verbatim} == {"a.two"}
+
+
+def test_math_that_compiles_alone_but_breaks_the_summary_table_costs_only_its_entry(tmp_path: Path) -> None:
+    """No stand-in: ``$a \\\\ b$`` in a diagnosis passes the screen and the snippet test (a paragraph),
+    but ends the row of the summary table that quotes the diagnosis ("Missing $ inserted")."""
+    _tex_or_skip()
+    doc = _document(_entry("a.one", "1", r"\frac{1}{2} = x"),
+                    _entry("a.two", "2", "y", verdict="refuted", diagnosis=r"off by $a \\ b$ here"),
+                    _entry("a.three", "3", r"\sqrt{y}", diagnosis=r"fine: $\sqrt{2}$"))
+    report = latex.render(doc, tmp_path / "out")
+    assert report.ok and report.pdf is not None, report.message
+    assert [rid for rid, _ in report.broke] == ["a.two"] and "a.two is shown verbatim" in report.message
+    assert {s.entry for s in report.verbatim} == {"a.two"}  # a.one and a.three typeset
+    assert "safe mode" not in report.message
