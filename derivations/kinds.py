@@ -4,6 +4,10 @@ r"""Claim kinds beyond an equality of two numbers (see docs/AUTHORING.md, "Claim
   rule (:mod:`derivations.engine.inequality`), margin reported, worst violation found;
 * :func:`series` -- a reference side :math:`\sum_{n\ge n_0} a_n` summed to
   convergence with a tail bound (:mod:`numerics.series`);
+* :func:`gaussian_expectation` -- a reference side :math:`\mathbb E[h(T)]`,
+  :math:`T \sim \mathcal N(\mu, \sigma^2)`, with ``h`` a SymPy expression: mpmath
+  quadrature in the audit, and a *certified* value in ball arithmetic (Arb's
+  rigorous integral plus a proven tail bound) when the other side is a closed form;
 * :func:`conditional` -- a reference side :math:`\mathbb E[T \mid A]` by the
   ratio estimator with a delta-method error (:mod:`numerics.ratio`);
 * :func:`derivative` -- a side :math:`\partial^k f/\partial x^k` of another side
@@ -90,6 +94,57 @@ def series(
 
     side.__doc__ = f"series from n = {start}: " + (getattr(term, "__doc__", None) or "")
     return side
+
+
+class _GaussianExpectation:
+    """The side built by :func:`gaussian_expectation` (callable like a function side; ``ball`` certifies)."""
+
+    def __init__(self, h: sympy.Basic, t: sympy.Symbol, mean: Any, variance: Any, lower: Any, upper: Any) -> None:
+        self.h, self.t = sympy.sympify(h), t
+        self.mean, self.variance = sympy.sympify(mean), sympy.sympify(variance)
+        self.lower = None if lower is None else sympy.sympify(lower)
+        self.upper = None if upper is None else sympy.sympify(upper)
+        limits = [e for e in (self.lower, self.upper) if e is not None]
+        self.__doc__ = f"E[{self.h}] over {t} ~ N({self.mean}, {self.variance}), by quadrature"
+        names = sorted({s.name for e in (self.h, self.mean, self.variance, *limits) for s in e.free_symbols} - {t.name})
+        self._names = names
+        symbols = [sympy.Symbol(n) for n in names]
+        plain = {s: sympy.Symbol(s.name) for e in (self.h, self.mean, self.variance, *limits) for s in e.free_symbols}
+        self._h = sympy.lambdify([sympy.Symbol(t.name), *symbols], self.h.xreplace(plain), "mpmath")
+        self._mean = sympy.lambdify(symbols, self.mean.xreplace(plain), "mpmath")
+        self._variance = sympy.lambdify(symbols, self.variance.xreplace(plain), "mpmath")
+        self._limits = [None if e is None else sympy.lambdify(symbols, e.xreplace(plain), "mpmath")
+                        for e in (self.lower, self.upper)]
+
+    def __repr__(self) -> str:
+        cut = "".join(f", {n}={e}" for n, e in (("lower", self.lower), ("upper", self.upper)) if e is not None)
+        return f"gaussian_expectation({self.h}, {self.t}, mean={self.mean}, variance={self.variance}{cut})"
+
+    def __call__(self, p: Point, ctx: Any) -> Estimate:
+        args = [p.mp[n] for n in self._names]
+        lower, upper = (None if f is None else f(*args) for f in self._limits)
+        return ctx.gaussian_expectation(lambda x: self._h(x, *args), mean=self._mean(*args), var=self._variance(*args),
+                                        lower=lower, upper=upper)
+
+    def ball(self, point: Mapping[str, Any], digits: int) -> Any:
+        from numerics.certify import gaussian_expectation_ball
+
+        return gaussian_expectation_ball(self.h, self.t, self.mean, self.variance, point, digits, self.lower, self.upper)
+
+
+def gaussian_expectation(h: sympy.Basic, t: sympy.Symbol, mean: Any = 0, variance: Any = 1, *,
+                         lower: Any = None, upper: Any = None) -> Callable[[Point, Any], Estimate]:
+    r"""A reference side :math:`\mathbb E[h(T)]`, :math:`T \sim \mathcal N(\text{mean}, \text{variance})`.
+
+    ``h`` is a SymPy expression in ``t`` and the claim's parameters; ``mean`` and ``variance``
+    are expressions in the parameters; ``lower``/``upper`` restrict to :math:`\text{lower} < T < \text{upper}`
+    (put a kink of ``h`` there).  The audit evaluates it by mpmath quadrature; when the
+    claimed side is a SymPy closed form, each point is also decided in ball arithmetic
+    (:func:`numerics.certify.gaussian_expectation_ball`): disjoint balls are a proof that the
+    line is wrong, a difference ball inside the tolerance a proven agreement.  The tail bound
+    needs :math:`|h|` bounded on the real line by structure (erf, tanh, :math:`e^{-q(t)}` ...);
+    otherwise the point is decided by quadrature alone and the evidence says why."""
+    return _GaussianExpectation(h, t, mean, variance, lower, upper)
 
 
 def conditional(

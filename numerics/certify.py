@@ -280,8 +280,13 @@ def compiled(expr: sympy.Basic) -> tuple[Compiled | None, str]:
     return fn, why
 
 
-def evaluate(expr: sympy.Basic, point: Mapping[str, Any], digits: int) -> Ball:
-    """``expr`` at ``point`` as a ball, at about ``digits`` decimal digits of working precision."""
+def evaluate(expr: Any, point: Mapping[str, Any], digits: int) -> Ball:
+    """``expr`` at ``point`` as a ball, at about ``digits`` decimal digits of working precision.
+
+    ``expr`` is a SymPy expression, or a side that knows its own ball (``expr.ball(point, digits)``,
+    e.g. :func:`derivations.kinds.gaussian_expectation`)."""
+    if callable(getattr(expr, "ball", None)):
+        return expr.ball(point, digits)
     expr = sympy.sympify(expr)
     fn, why = compiled(expr)
     if fn is None:
@@ -318,9 +323,9 @@ class Certified:
     digits: int
 
 
-def compare(claimed: sympy.Basic, reference: sympy.Basic, point: Mapping[str, Any], digits: int,
+def compare(claimed: Any, reference: Any, point: Mapping[str, Any], digits: int,
             tolerance: float | None = None) -> Certified:
-    """Both SymPy sides at ``point`` in ball arithmetic.
+    """Both sides (SymPy, or sides with a ``ball`` method) at ``point`` in ball arithmetic.
 
     The precision is raised (up to 4x) while the difference ball is neither
     disjoint from 0 nor narrower than ``tolerance`` (cancellation costs bits).
@@ -338,3 +343,112 @@ def compare(claimed: sympy.Basic, reference: sympy.Basic, point: Mapping[str, An
         dps *= 2
     lower = float(d.abs_lower()) if disjoint else 0.0
     return Certified(disjoint, bound, lower, float(c.real.mid()), float(r.real.mid()), dps)
+
+
+# --------------------------------------------------------------------------- Gaussian expectations
+def sup_abs(expr: sympy.Basic, t: sympy.Symbol) -> sympy.Basic:
+    r"""An expression in the parameters that bounds :math:`|\text{expr}|` for every real ``t``.
+
+    Proven by structure, never by sampling: constants and parameters are themselves; a sum or
+    product is bounded by the sum or product of the bounds; erf, tanh, sin, cos, sign and
+    Heaviside by 1, erfc by 2; :math:`e^{q(t)}` with :math:`q` a quadratic in t by its value at
+    the vertex (the leading coefficient's sign is checked in ball arithmetic when the bound is
+    evaluated, see :func:`gaussian_expectation_ball`); a non-negative integer power by the power
+    of the bound.  Anything else (a polynomial in t, a quotient) raises :class:`Uncertifiable`.
+    """
+    f = sympy.functions
+    if not expr.has(t):
+        return sympy.Abs(expr)
+    if expr == t:
+        raise Uncertifiable("the integrand grows with the variable (no tail bound)")
+    if isinstance(expr, sympy.Add):
+        return sympy.Add(*[sup_abs(a, t) for a in expr.args])
+    if isinstance(expr, sympy.Mul):
+        return sympy.Mul(*[sup_abs(a, t) for a in expr.args])
+    if isinstance(expr, sympy.Pow) and expr.exp.is_Integer and expr.exp >= 0:
+        return sup_abs(expr.base, t) ** expr.exp
+    if isinstance(expr, (f.erf, f.tanh, f.sin, f.cos, f.sign, sympy.Heaviside)):
+        return sympy.Integer(1)
+    if isinstance(expr, f.erfc):
+        return sympy.Integer(2)
+    if isinstance(expr, f.exp):
+        q = sympy.Poly(sympy.expand(expr.args[0]), t) if expr.args[0].is_polynomial(t) else None
+        if q is not None and q.degree() == 2:
+            a, b, c = q.all_coeffs()
+            return _NegativeLeading(a) * sympy.exp(c - b**2 / (4 * a))
+        if q is not None and q.degree() == 0:
+            return sympy.exp(q.as_expr())
+    raise Uncertifiable(f"no bound on |{expr}| over the real line (a tail bound needs a bounded integrand)")
+
+
+class _NegativeLeading(sympy.Function):
+    """1, once the quadratic's leading coefficient is proven negative (in ball arithmetic)."""
+
+    nargs = 1
+
+
+def _bound_ball(bound: sympy.Basic, values: Mapping[str, Ball]) -> Ball:
+    def negative_leading(e: sympy.Basic) -> sympy.Basic:
+        lead = compile_expr(e.args[0])(values, False)
+        if not (lead.imag.is_zero() and lead.real < 0):
+            raise Uncertifiable("exp of a quadratic whose leading coefficient is not proven negative")
+        return sympy.Integer(1)
+
+    plain = bound.replace(lambda e: isinstance(e, _NegativeLeading), negative_leading)
+    return compile_expr(plain)(values, False)
+
+
+def gaussian_expectation_ball(h: sympy.Basic, t: sympy.Symbol, mean: sympy.Basic, variance: sympy.Basic,
+                              point: Mapping[str, Any], digits: int, lower: Any = None, upper: Any = None) -> Ball:
+    r""":math:`\mathbb E[h(T)]`, :math:`T \sim \mathcal N(\text{mean}, \text{variance})`, as a ball.
+
+    With :math:`T = \mu + \sigma z`: ``acb.integral`` of :math:`h(\mu + \sigma z)\varphi(z)` over
+    :math:`[-L, L]` (Arb's rigorous bound), plus the tails as a ball of radius
+    :math:`C\,\operatorname{erfc}(L/\sqrt2)` with :math:`C` the proven bound :func:`sup_abs` on
+    :math:`|h|`, and :math:`L` chosen so that this radius is below the working precision.  With
+    ``lower``/``upper`` (expressions in the parameters) the expectation is of
+    :math:`h(T)\,\mathbb 1(\text{lower} < T < \text{upper})`: the range is cut there (a kink of the
+    integrand belongs at a limit: Arb integrates analytic pieces); an inexact limit is replaced by its
+    midpoint, and the ball widened by :math:`C\varphi(0)` times its radius."""
+    if not AVAILABLE:
+        raise Uncertifiable("python-flint is not installed")
+    z = sympy.Symbol("_derivcheck_standard_normal", real=True)  # no parameter has this name
+    names = ({s.name for s in h.free_symbols} | {s.name for s in sympy.sympify(mean).free_symbols}
+             | {s.name for s in sympy.sympify(variance).free_symbols}) - {t.name}
+    old = flint.ctx.prec
+    flint.ctx.prec = int(digits * 3.33) + 20
+    try:
+        values = {n: ball(point[n]) for n in names}
+        c = _bound_ball(sup_abs(h, t), values)
+        if not (c.is_finite() and c.imag.is_zero()):
+            raise Uncertifiable("the bound on the integrand is not finite")
+        var = compile_expr(sympy.sympify(variance))(values, False)
+        if not (var.imag.is_zero() and var.real > 0):
+            raise Uncertifiable("the variance is not proven positive")
+        cap = float(c.real.upper())
+        prec_bits = flint.ctx.prec
+        # C erfc(L / sqrt 2) <= C exp(-L^2 / 2) <= 2^-prec
+        cut = math.sqrt(2 * (prec_bits * math.log(2) + math.log(max(cap, 1.0)))) + 1
+        integrand = compile_expr(h.subs(t, sympy.sympify(mean) + sympy.sqrt(sympy.sympify(variance)) * z)
+                                 * sympy.exp(-z**2 / 2) / sympy.sqrt(2 * sympy.pi))
+        name = z.name
+        slack = arb(0)
+        ends = []
+        for limit, default in ((lower, -cut), (upper, cut)):
+            if limit is None:
+                ends.append(arb(default))
+                continue
+            zed = compile_expr((sympy.sympify(limit) - sympy.sympify(mean)) / sympy.sqrt(sympy.sympify(variance)))(values, False)
+            if not (zed.imag.is_zero() and zed.real.is_finite()):
+                raise Uncertifiable("a limit of the Gaussian expectation is not a finite real")
+            slack = slack + c.real * arb(zed.real.rad()) / (2 * arb.pi()).sqrt()
+            ends.append(arb(zed.real.mid()).max(arb(-cut)).min(arb(cut)))
+        lo, hi = ends
+        inner = acb(0) if not lo < hi else acb.integral(lambda u, analytic: integrand({**values, name: u}, analytic), lo, hi)
+        tail = c.real * (arb(cut) / arb(2).sqrt()).erfc()
+        out = inner + acb(arb(0, float((tail + slack).upper())))
+    finally:
+        flint.ctx.prec = old
+    if not out.is_finite():
+        raise Uncertifiable("the Gaussian integral did not converge in Arb")
+    return out

@@ -36,12 +36,27 @@ class Context:
     # sequential sampling: grow the sample up to ``growth`` x ``samples`` until z SE <= target x |mean|
     target: float | None = None
     growth: int = 1
+    point_salt: tuple = ()  # the parameter point: seeds its own random draws, not the Monte Carlo normals
 
     def derive(self, *salt: object, **changes: object) -> "Context":
         """A context with an extended seed (and optionally other settings changed)."""
         return replace(self, seed_material=self.seed_material + tuple(salt), **changes)
 
+    def at_point(self, key: str) -> "Context":
+        """The context of one parameter point (see :meth:`sampling_rng` for what it does not change)."""
+        return replace(self, point_salt=(key,))
+
     def rng(self, *salt: object) -> np.random.Generator:
+        """A generator for the point's own random draws (data sets, directions ...)."""
+        return np.random.default_rng(stable_seed(*self.seed_material, *self.point_salt, *salt))
+
+    def sampling_rng(self, *salt: object) -> np.random.Generator:
+        """The generator of the Monte Carlo / QMC normals: the same at every point of one check.
+
+        Common random numbers across points leave each point's estimate unbiased with a valid
+        standard error (the decision rule's union bound over points needs no independence), and
+        the normals of a check are then drawn once and reused (:mod:`numerics.montecarlo` keeps
+        them); a re-check or another side still draws its own (its salt is in ``seed_material``)."""
         return np.random.default_rng(stable_seed(*self.seed_material, *salt))
 
     # Monte Carlo / QMC -------------------------------------------------------------
@@ -65,7 +80,7 @@ class Context:
     ) -> tuple[list[Estimate], list[Estimate]]:
         n = samples or self.samples
         return montecarlo.expectation_paired(
-            statistics, dim, n, self.rng(salt), self.chunk, self.sampling, self.randomizations,
+            statistics, dim, n, self.sampling_rng(salt), self.chunk, self.sampling, self.randomizations,
             target=self.target if self.growth > 1 else None, max_samples=n * self.growth,
             versus=None if versus is None else np.asarray(versus, dtype=float),
         )

@@ -34,3 +34,12 @@ def require_positive_definite(matrix: np.ndarray, what: str = "the matrix", rtol
             f"{what} is singular or not positive definite (smallest eigenvalue {lam[0]:.3g}, largest {lam[-1]:.3g})"
         )
     return lam
+
+
+def solve_covariance(matrix: np.ndarray, rhs: np.ndarray, what: str = "the covariance") -> np.ndarray:
+    r""":math:`M^{-1} r` for a symmetric positive semidefinite ``matrix`` (a second-moment matrix), after
+    :func:`require_positive_definite`: a singular one (a gate that catches no sample, inputs confined to a
+    subspace) makes the point :class:`OutsideDomain` instead of an undecided ``LinAlgError`` or a solve that
+    returns rounding noise.  ``rhs`` may be complex (the notes' complex transient constants)."""
+    require_positive_definite(matrix, what)
+    return np.linalg.solve(np.asarray(matrix, float), rhs)

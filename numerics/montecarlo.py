@@ -59,6 +59,23 @@ class _Moments:
         return np.sqrt(self.m2 / (self.n - 1) / self.n)
 
 
+@dataclass
+class _Mean:
+    """Running mean only: a randomized-QMC replicate needs no variance (the standard error comes from
+    the spread of the replicate means), and the squared deviations cost as much as the mean."""
+
+    n: int = 0
+    total: np.ndarray | float = 0.0
+
+    def add(self, block: np.ndarray) -> None:
+        self.n += block.shape[0]
+        self.total = self.total + block.sum(axis=0)
+
+    @property
+    def mean(self) -> np.ndarray | float:
+        return self.total / self.n if self.n else 0.0
+
+
 def _check_block(values: np.ndarray, rows: int, name: str) -> np.ndarray:
     values = np.asarray(values, dtype=float)
     if values.shape[:1] != (rows,):
@@ -215,27 +232,69 @@ def _add_stacked(statistics, eps: np.ndarray, n: int, moms: list, dmoms: list) -
             m.add(v[rows] - vals[0][rows])
 
 
+class _SobolNormals:
+    """The normals of one randomized-QMC estimate, look by look, drawn once and replayed.
+
+    Look k holds the new points of the scrambled sequence (a Sobol prefix of ``per0 * 2^k`` points stays
+    balanced), in pieces of at most one chunk, each under groups of digital shifts of at most one chunk
+    of rows in all.  The points depend only on the generator they were seeded from, so every estimate
+    seeded alike (the points of one check: :meth:`numerics.context.Context.sampling_rng`) replays them
+    instead of paying the scrambling and the normal quantiles again."""
+
+    def __init__(self, dim: int, per0: int, chunk: int, randomizations: int, rng: np.random.Generator) -> None:
+        self.engine = qmc.Sobol(d=dim, scramble=True, seed=rng)
+        self.shifts = rng.integers(0, 1 << _BITS, size=(randomizations, dim))
+        self.per0, self.chunk, self.randomizations = per0, chunk, randomizations
+        self.looks: list[list[tuple[slice, int, np.ndarray]]] = []
+        self.nbytes = 0
+
+    def look(self, k: int) -> list[tuple[slice, int, np.ndarray]]:
+        while len(self.looks) <= k:
+            j = len(self.looks)
+            new = self.per0 << max(j - 1, 0)  # the points look j adds to the prefix
+            piece = min(new, self.chunk)
+            group = max(self.chunk // piece, 1)
+            blocks = []
+            for _ in range(new // piece):
+                base = (self.engine.random(piece) * (1 << _BITS)).astype(np.int64)
+                for g in range(0, self.randomizations, group):
+                    sl = slice(g, g + group)
+                    eps = _sobol_normals(base, self.shifts[sl])
+                    eps.flags.writeable = False  # replayed: a statistic must not change it in place
+                    blocks.append((sl, piece, eps))
+            self.looks.append(blocks)
+            self.nbytes += sum(b[2].nbytes for b in blocks)
+        return self.looks[k]
+
+
+#: replayed normals per worker process, least recently used first out
+_REPLAY: dict[tuple, _SobolNormals] = {}
+REPLAY_BYTES = 512 << 20
+
+
+def _replayed_normals(dim: int, per0: int, chunk: int, randomizations: int, rng: np.random.Generator) -> _SobolNormals:
+    key = (dim, per0, chunk, randomizations, repr(rng.bit_generator.state))
+    found = _REPLAY.pop(key, None)
+    if found is None:
+        found = _SobolNormals(dim, per0, chunk, randomizations, rng)
+    _REPLAY[key] = found  # most recent last
+    while sum(v.nbytes for v in _REPLAY.values()) > REPLAY_BYTES and len(_REPLAY) > 1:
+        del _REPLAY[next(iter(_REPLAY))]
+    return found
+
+
 def _paired_qmc(statistics, dim, stages, rng, chunk, randomizations, target=None, alpha=1e-6, versus=None):
-    """Randomized QMC; each stage doubles the points of every scrambled sequence (a Sobol prefix
-    of 2^k points stays balanced)."""
+    """Randomized QMC; each stage doubles the points of every scrambled sequence."""
     looks = len(stages)
     per0 = 1 << max(int(np.log2(max(stages[0] // randomizations, 2))), 1)  # Sobol balance: power of two
     chunk = 1 << int(np.log2(chunk))
-    engine = qmc.Sobol(d=dim, scramble=True, seed=rng)
-    shifts = rng.integers(0, 1 << _BITS, size=(randomizations, dim))
-    moms = [[_Moments() for _ in statistics] for _ in range(randomizations)]
-    dmoms = [[_Moments() for _ in statistics[1:]] for _ in range(randomizations)]
+    normals = _replayed_normals(dim, per0, chunk, randomizations, rng)
+    moms = [[_Mean() for _ in statistics] for _ in range(randomizations)]
+    dmoms = [[_Mean() for _ in statistics[1:]] for _ in range(randomizations)]
     per, done = per0, 0
     for look in range(looks):
-        new = per - done
-        # pieces of at most one chunk of points, each under groups of shifts of at most one chunk in all
-        piece = min(new, chunk)
-        group = max(chunk // piece, 1)
-        for _ in range(new // piece):
-            base = (engine.random(piece) * (1 << _BITS)).astype(np.int64)
-            for g in range(0, randomizations, group):
-                sl = slice(g, g + group)
-                _add_stacked(statistics, _sobol_normals(base, shifts[sl]), piece, moms[sl], dmoms[sl])
+        for sl, piece, eps in normals.look(look):
+            _add_stacked(statistics, eps, piece, moms[sl], dmoms[sl])
         done = per
         means = [np.stack([np.asarray(m[k].mean) for m in moms]) for k in range(len(statistics))]
         dmeans = [np.stack([np.asarray(m[k].mean) for m in dmoms]) for k in range(len(statistics) - 1)]

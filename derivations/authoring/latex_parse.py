@@ -273,6 +273,8 @@ def _time_limit(seconds: float):
         return
 
     def expire(signum, frame):
+        if frame is not None and frame.f_code.co_name == "gc_callback":
+            return  # an exception raised in a gc callback is printed and lost: the next tick raises instead
         raise _ParseTimeout()
 
     old = signal.signal(signal.SIGALRM, expire)

@@ -247,10 +247,20 @@ def _warm_up(settings: AuditSettings) -> None:
         pass
 
 
-def _refuse_exit(code: int = 0) -> None:
-    exc = SystemExit(code)
-    exc.derivcheck_via = "os._exit"  # type: ignore[attr-defined]
-    raise exc
+def _exit_refused_in(worker: int, real_exit: Callable[[int], None]) -> Callable[[int], None]:
+    """``os._exit`` for the claims audited in process ``worker``: there it raises (a claim's
+    ``os._exit`` becomes its error); in a process forked from it (the symbolic prover's child, a
+    multiprocessing child ending with ``os._exit``) it exits as usual -- raising there ran the rest
+    of the worker's loop in the child, which overwrote the claim's record with an error."""
+
+    def exit_(code: int = 0) -> None:
+        if os.getpid() != worker:
+            real_exit(code)
+        exc = SystemExit(code)
+        exc.derivcheck_via = "os._exit"  # type: ignore[attr-defined]
+        raise exc
+
+    return exit_
 
 
 def _pid_alive(pid: int) -> bool:
@@ -280,7 +290,7 @@ def _audit_task(task: int, claim_ids: list[str], scratch: str) -> int:
             (folder / f"{task}-{i}.start").write_text(str(os.getpid()))
             claim = registry.get(cid)
             real_exit = os._exit
-            os._exit = _refuse_exit  # a claim's os._exit becomes its error (pebble ignores a worker ending with 0)
+            os._exit = _exit_refused_in(os.getpid(), real_exit)  # pebble ignores a worker ending with 0
             try:
                 with isolation.fresh_globals():
                     record = audit_claim(claim, settings, lookup)

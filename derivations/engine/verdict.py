@@ -110,7 +110,7 @@ def check_point(
 ) -> Evaluation:
     """Evaluate both sides at ``point`` and compare them.  Claim-code errors propagate."""
     p = Point(point)
-    ctx = ctx.derive(point_key(point))
+    ctx = ctx.at_point(point_key(point))
     try:
         c, r, paired = evaluate_pair(claimed, reference, p, ctx)
         cmp = compare(c, r, _tolerance(claim, settings, c, r, ctx.dps))
@@ -125,7 +125,9 @@ def check_point(
 
 
 def _closed_form(raw: Side) -> bool:
-    return isinstance(side(raw), SymPySide)
+    """A side ball arithmetic can evaluate: a SymPy expression, or a side with a ``ball`` method
+    (:func:`derivations.kinds.gaussian_expectation`)."""
+    return isinstance(side(raw), SymPySide) or callable(getattr(raw, "ball", None))
 
 
 def _certify(claimed: Side, reference: Side, point: dict, dps: int, cmp: Comparison) -> tuple[Comparison, dict | None]:

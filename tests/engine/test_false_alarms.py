@@ -185,3 +185,42 @@ def test_float_constants_are_balls_not_exact_numbers() -> None:
 def test_unsupported_function_falls_back_and_says_so() -> None:
     with pytest.raises(certify.Uncertifiable):
         certify.evaluate(sp.Integral(sp.exp(-sp.Symbol("t") ** 2), (sp.Symbol("t"), 0, sp.oo)), {}, 30)
+
+
+# ------------------------------------------------------------------ certified Gaussian expectations
+def _gauss_claim(cid: str, claimed: sp.Expr):
+    """E[e^{-(S + b)^2}], S ~ N(0, s): a textbook Gaussian integral, 1/sqrt(1 + 2s) e^{-b^2/(1 + 2s)}."""
+    from derivations.kinds import gaussian_expectation
+
+    s, b, t = sp.Symbol("s", positive=True), sp.Symbol("b", real=True), sp.Symbol("t", real=True)
+    return claim(cid, sources=quote("t", "x"), latex="E", params={"s": st.floats(0.05, 8.0), "b": st.floats(-3, 3)},
+                 claimed=claimed(s, b), reference=gaussian_expectation(sp.exp(-(t + b) ** 2), t, 0, s))
+
+
+def test_a_gaussian_expectation_reference_is_certified_both_ways() -> None:
+    right = audit(_gauss_claim("test.gauss.right", lambda s, b: sp.exp(-b**2 / (1 + 2 * s)) / sp.sqrt(1 + 2 * s)))
+    assert right["verdict"] == "confirmed" and right["evidence"]["certified"]
+    assert right["evidence"]["certified_bound"] < 1e-25
+    # a typo in the exponent (the kind a note makes): refuted, and the refutation is a proof
+    wrong = audit(_gauss_claim("test.gauss.wrong", lambda s, b: sp.exp(-b**2 / (1 + s)) / sp.sqrt(1 + 2 * s)))
+    assert wrong["verdict"] == "refuted" and wrong["counterexample"]["certified"]
+
+
+def test_the_tail_bound_is_proven_from_the_integrand_or_not_claimed() -> None:
+    t, a, b = sp.Symbol("t", real=True), sp.Symbol("a", real=True), sp.Symbol("b", real=True)
+    assert certify.sup_abs(sp.erf(a * t) * sp.tanh(t) + 3, t) == sp.Integer(4)
+    bound = certify.sup_abs(sp.exp(-(t + b) ** 2 + a), t)  # e^{q(t)}: its maximum, once q is proven concave
+    assert certify._bound_ball(bound, {"a": certify.ball(0.5), "b": certify.ball(2.0)}).real.overlaps(
+        certify.ball(float(mp.exp(0.5))).real)
+    with pytest.raises(certify.Uncertifiable):
+        certify._bound_ball(certify.sup_abs(sp.exp(a * t**2), t), {"a": certify.ball(0.5)})  # convex: no bound
+    for unbounded in (t, t * sp.erf(t), sp.exp(t), 1 / (1 + t**2)):
+        with pytest.raises(certify.Uncertifiable):
+            certify.sup_abs(unbounded, t)
+    # a kink at a limit: E[erf(gZ) 1(Z > 0)] encloses its exact value arctan(sqrt 2 g)/pi (Gaussian integral tables)
+    from derivations.kinds import gaussian_expectation
+
+    g = sp.Symbol("g", positive=True)
+    value = gaussian_expectation(sp.erf(g * t), t, lower=0).ball({"g": 1.25}, 30)
+    assert value.real.overlaps(certify.evaluate(sp.atan(sp.sqrt(2) * g) / sp.pi, {"g": 1.25}, 30).real)
+    assert float(value.real.rad()) < 1e-25

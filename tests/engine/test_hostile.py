@@ -510,6 +510,24 @@ def test_the_parse_time_limit_survives_a_swallowed_timeout() -> None:
     assert swallowed == 2 and time.monotonic() - start < 5
 
 
+def test_a_process_forked_by_a_claim_ends_normally_and_leaves_the_record_alone(tmp_path: Path) -> None:
+    """The symbolic prover forks a child that ends with os._exit(0).  A quick audit once reported a
+    proved claim as "called os._exit(0)": the worker's refusing os._exit, inherited by the child,
+    raised there, and the child ran on through the worker's loop and overwrote the record."""
+    mod = module(tmp_path, GOOD + """
+        def forks(p):
+            if os.fork() == 0:  # a child that outlives the claim's evaluation, then exits
+                time.sleep(0.3)
+                os._exit(0)
+            return 2 * p.x
+        claim("t.forks", sources=[eq("n.txt", 3)], latex="2x", params=P, claimed=2*x, reference=forks)
+    """)
+    done, doc = audit(tmp_path, mod, "--workers", "1")
+    time.sleep(1.0)  # the children have ended; a child that ran on would have written by now
+    assert done.returncode == 0, done.stderr
+    assert verdicts(doc) == {"t.good": "confirmed", "t.forks": "confirmed"}
+
+
 def test_sys_exit_while_a_module_is_imported_is_a_load_error(tmp_path: Path) -> None:
     mod = module(tmp_path, GOOD + """
         sys.exit(0)

@@ -277,3 +277,33 @@ def test_sequential_sampling_gives_up_a_target_out_of_reach() -> None:
     (est,), _ = montecarlo.expectation_paired([stat], 2, 1 << 12, np.random.default_rng(3), method="montecarlo",
                                               target=1e-3, max_samples=1 << 16)
     assert est.samples == 1 << 12 and est.looks == 5
+
+
+# ---------------------------------------------------------------- replayed QMC normals
+def test_the_points_of_one_check_share_their_qmc_normals_and_a_recheck_draws_its_own(monkeypatch) -> None:
+    from numerics.context import Context
+
+    drawn = []
+    real = montecarlo._sobol_normals
+    monkeypatch.setattr(montecarlo, "_sobol_normals", lambda base, shifts: drawn.append(1) or real(base, shifts))
+    monkeypatch.setattr(montecarlo, "_REPLAY", {})
+    ctx = Context(samples=1 << 12, chunk=1 << 12, sampling="qmc", seed_material=(0, "t", "truth"))
+    square = lambda eps: eps[:, 0] ** 2  # noqa: E731
+    one = ctx.at_point("x=1").derive("reference").expect(square, 2)
+    first = len(drawn)
+    two = ctx.at_point("x=2").derive("reference").expect(square, 2)
+    assert first > 0 and len(drawn) == first  # the second point replays the normals of the first
+    assert float(one.value) == float(two.value)
+    assert ctx.at_point("x=1").rng().integers(1 << 30) != ctx.at_point("x=2").rng().integers(1 << 30)
+    again = ctx.derive("recheck").at_point("x=1").derive("reference").expect(square, 2)
+    assert len(drawn) > first and float(again.value) != float(one.value)  # a re-check is independent
+    assert abs(float(one.value) - 1) < 7 * float(one.std_error) + 1e-12
+
+
+def test_a_statistic_cannot_change_the_replayed_normals() -> None:
+    def in_place(eps):
+        eps *= 2
+        return eps[:, 0]
+
+    with pytest.raises(ValueError, match="read-only"):
+        montecarlo.expectation_paired([in_place], 2, 1 << 10, np.random.default_rng(1), method="qmc")

@@ -250,6 +250,21 @@ def test_least_squares_refuses_a_rank_deficient_design():
         gd.least_squares(design, np.arange(10.0))
 
 
+def test_a_singular_second_moment_is_outside_the_domain_not_undecided():
+    """Seed 6 drew a point whose gate-1 second moment was singular: numpy's LinAlgError left the point
+    undecided and the 'follows' check of (32) inconclusive, so (32) flipped from inherited to false."""
+    from numerics.domain import solve_covariance
+
+    singular = np.outer([1.0, 2.0], [1.0, 2.0])
+    with pytest.raises(OutsideDomain, match="gate-1"):
+        solve_covariance(singular, np.ones(2), "the gate-1 second moment")
+    with pytest.raises(OutsideDomain):
+        solve_covariance(np.zeros((2, 2)), np.ones(2))  # a gate that catches no sample
+    m = np.array([[2.0, 0.5], [0.5, 1.0]])
+    rhs = np.array([1.0 + 2.0j, -1.0j])
+    np.testing.assert_allclose(solve_covariance(m, rhs), np.linalg.solve(m.astype(complex), rhs))
+
+
 def test_network_point_is_reproducible():
     p = Point({"n": 3, "K": 2, "xi1": 1.0, "xi2": 0.7, "gain": 1.0, "seed": 5, "family": "bump"})
     a, b = network(p), network(Point(dict(p)))

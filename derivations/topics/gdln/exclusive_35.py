@@ -21,6 +21,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from numerics.models import gdln as gd
+from numerics.domain import solve_covariance
 
 from derivations.api import LINE_ABOVE, Chain, Correction, Tolerances, claim, eq, incomplete, quote
 from .common import DATA, LARGE_SAMPLE, MODEL, Network, base_params, initial_weights, network
@@ -38,6 +39,8 @@ ODE_25 = (
     "A_11 = P Lambda P^T by numpy eigh; C diagonal matched to w_1(0), complex entries allowed (gdln.ode.real_C "
     "treats the real reading)",
 )
+
+SXX11 = "Sigma^xx(p_1, p_1) (the gate-1 second moment)"
 
 
 def exclusive_network(p, size: int | None = None) -> Network:
@@ -153,7 +156,7 @@ def eq30(p) -> np.ndarray:
     net = exclusive_network(p)
     vecs = _modes(p)[1]
     inside = (vecs @ _transient(p).T).T + net.sigma_yx(0)[None, :]
-    return np.real(np.linalg.solve(net.sigma_xx(0, 0).astype(complex), inside.T).T)
+    return np.real(solve_covariance(net.sigma_xx(0, 0), inside.T, SXX11).T)
 
 
 def eq31(p) -> np.ndarray:
@@ -164,7 +167,7 @@ def eq31(p) -> np.ndarray:
     sxx = net.x[on].T @ net.x[on] / net.x.shape[0]
     syx = net.x[on].T @ net.y[on] / net.x.shape[0]
     inside = (_modes(p)[1] @ _transient(p).T).T + syx[None, :]
-    return np.real(np.linalg.solve(sxx.astype(complex), inside.T).T)
+    return np.real(solve_covariance(sxx, inside.T, SXX11).T)
 
 
 def ode_26(p):
@@ -236,13 +239,13 @@ def eq32_literal(p) -> np.ndarray:
     net = exclusive_network(p)
     lam, vecs, _, _, diag_c = _modes(p)
     transient = np.exp(-p.t_frac * lam + diag_c)  # t/(K tau) = t_frac
-    return np.real(np.linalg.solve(net.sigma_xx(0, 0).astype(complex), vecs @ transient + net.sigma_yx(0)))
+    return np.real(solve_covariance(net.sigma_xx(0, 0), vecs @ transient + net.sigma_yx(0), SXX11))
 
 
 def eq32_limit(p) -> np.ndarray:
     r""":math:`(\Sigma^{xx}(p_1,p_1))^{-1}\Sigma^{yx}(p_1)^\top`: (32) with the transient sent to 0."""
     net = exclusive_network(p)
-    return np.linalg.solve(net.sigma_xx(0, 0), net.sigma_yx(0))
+    return solve_covariance(net.sigma_xx(0, 0), net.sigma_yx(0), SXX11)
 
 
 EQ32_LATEX = (r"w_1(\infty) = (\Sigma^{xx}(p_1, p_1))^{-1} \left( P e^{-\frac{t}{K\tau} \Lambda + C} \mathbf{1} + "

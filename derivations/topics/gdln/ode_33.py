@@ -26,6 +26,7 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from numerics.models import gdln as gd
+from numerics.domain import solve_covariance
 
 from derivations.api import Chain, Correction, claim, eq, incomplete, quote
 from .common import DATA, MODEL, Network, initial_weights, network, with_family
@@ -116,7 +117,7 @@ def eq15(p) -> np.ndarray:
     diag_c = matching_exponent(lam, u0, c, real=False)
     transient = np.exp(-np.outer(times(p), lam) / (net.K * p.tau) + diag_c[None, :])
     pe = vecs @ transient.T  # columns: P e^{...} 1 at each time
-    return _real(np.linalg.solve(net.A.astype(complex), pe).T + np.linalg.solve(net.A, net.b)[None, :])
+    return _real(solve_covariance(net.A, pe, "A").T + solve_covariance(net.A, net.b, "A")[None, :])
 
 
 # --------------------------------------------------------------------------- references: scipy

@@ -23,6 +23,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from numerics.models import gdln as gd
+from numerics.domain import solve_covariance
 
 from derivations.api import LINE_ABOVE, Chain, Correction, Tolerances, claim, definition, eq, incomplete, quote
 from .common import (
@@ -244,7 +245,7 @@ def pooled_structures(p, size: int = LARGE_SAMPLE) -> tuple[list[Network], np.nd
 def averaged_structures_solution(p) -> np.ndarray:
     r""":math:`A^{-1}b` with :math:`A = \frac1G\sum_g A_{x,y|g}`, :math:`b = \frac1G\sum_g b_{x,y|g}`."""
     nets, _, _ = pooled_structures(p)
-    return np.linalg.solve(sum(m.A for m in nets) / len(nets), sum(m.b for m in nets) / len(nets))
+    return solve_covariance(sum(m.A for m in nets) / len(nets), sum(m.b for m in nets) / len(nets), "the averaged A")
 
 
 claim(
@@ -300,7 +301,7 @@ def eq22(p, positive: float = 1.0) -> float:
     net = _large(p)
     m1, s1 = class_moments(net, positive)
     _, s0 = class_moments(net, 1.0 - positive)
-    return 0.5 - 0.5 * float(m1 @ np.linalg.solve(s1 + s0, m1))
+    return 0.5 - 0.5 * float(m1 @ solve_covariance(s1 + s0, m1, "the class second moments"))
 
 
 ols = Chain(
@@ -360,7 +361,7 @@ def _replicate(p, r: int) -> Network:
 def _loss_22(net: Network, positive: float) -> float:
     m1, s1 = class_moments(net, positive)
     _, s0 = class_moments(net, 1.0 - positive)
-    return 0.5 - 0.5 * float(m1 @ np.linalg.solve(s1 + s0, m1))
+    return 0.5 - 0.5 * float(m1 @ solve_covariance(s1 + s0, m1, "the class second moments"))
 
 
 def _lstsq_loss(net: Network, target: np.ndarray) -> float:
@@ -453,7 +454,7 @@ def eq24(p) -> float:
     pos, neg = net.y == 1, net.y == 0
     m = gd.kron_first_moment(net.gates[pos], net.x[pos])
     s = gd.kron_second_moment(net.gates[pos], net.x[pos]) + gd.kron_second_moment(net.gates[neg], net.x[neg])
-    return float(m @ np.linalg.solve(s, m))
+    return float(m @ solve_covariance(s, m, "the second moment of g x"))
 
 
 claim(

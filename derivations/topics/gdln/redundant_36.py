@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from numerics.models import gdln as gd
 from numerics.ode import integrate_flow
+from numerics.domain import solve_covariance
 
 from derivations.api import Chain, Correction, claim, eq, quote
 from .common import DATA, MODEL, Network, base_params, initial_weights, network
@@ -174,7 +175,7 @@ def solution_w1(p, with_delta: bool, rate: float) -> np.ndarray:
     a = vecs.T @ (2 * a11 @ (w1 - delta) - b1)  # e^C 1 so that the line equals w_1(0) at t = 0
     transient = np.exp(-np.outer(_times(p), rate * lam) / (K2 * p.tau) + np.log(a.astype(complex))[None, :])
     inside = (vecs @ transient.T).T + b1[None, :]
-    return delta[None, :] + 0.5 * np.real(np.linalg.solve(a11.astype(complex), inside.T).T)
+    return delta[None, :] + 0.5 * np.real(solve_covariance(a11, inside.T, "A_11 = Sigma^xx(p_1, p_1)").T)
 
 
 def true_path(p):
@@ -191,7 +192,7 @@ def true_solution_w1(p) -> np.ndarray:
     a11, b1 = net.sigma_xx(0, 0), net.sigma_yx(0)
     lam, vecs = np.linalg.eigh(a11)
     w1, w2 = start(p)
-    rest = K2 * np.linalg.solve(a11, b1)
+    rest = K2 * solve_covariance(a11, b1, "A_11 = Sigma^xx(p_1, p_1)")
     decay = np.exp(-np.outer(_times(p), 2 * lam) / (K2**2 * p.tau))  # (T, n)
     transient = (vecs @ (decay * (vecs.T @ (w1 + w2 - rest))[None, :]).T).T
     return (w1 - w2)[None, :] / 2 + rest[None, :] / 2 + 0.5 * transient

@@ -29,7 +29,6 @@ preactivations.
 
 from __future__ import annotations
 
-import mpmath as mp
 import numpy as np
 import sympy as sp
 from hypothesis import strategies as st
@@ -42,6 +41,7 @@ from numerics.estimate import Estimate
 from numerics.gradients import central_difference
 
 from derivations.api import Correction, Sampled, Tolerances, claim, definition, eq, incomplete, quote
+from derivations.kinds import gaussian_expectation
 from derivations.topics._notes import N001, N004
 
 
@@ -142,16 +142,11 @@ def eq41(s: sp.Expr) -> sp.Expr:
     return -2 / (sp.sqrt(sp.pi) * sp.sqrt(2 * s + 1)) * sp.exp(a * b**2) * sp.erf(a / sp.sqrt(1 + 2 * s / (2 * s + 1)) * b)
 
 
-def quad_gauss_term(p, ctx):
-    r""":math:`\mathbb{E}[\frac{2}{\sqrt\pi}e^{-(S+b_1)^2}]`, :math:`S \sim \mathcal N(0, \sigma_1^2)`, by mpmath quadrature."""
-    return ctx.gaussian_expectation(lambda s: 2 / mp.sqrt(mp.pi) * mp.exp(-((s + p.mp.b) ** 2)), var=p.mp.s1sq)
-
-
-def quad_cross_term(p, ctx):
-    r""":math:`\mathbb{E}[\operatorname{erf}(S+b_1)\frac{2}{\sqrt\pi}e^{-(S+b_1)^2}]`, :math:`S \sim \mathcal N(0, \sigma_1^2)`, by quadrature."""
-    return ctx.gaussian_expectation(
-        lambda s: mp.erf(s + p.mp.b) * 2 / mp.sqrt(mp.pi) * mp.exp(-((s + p.mp.b) ** 2)), var=p.mp.s1sq
-    )
+S = sp.Symbol("S", real=True)  # <w_1, X> in class 1: N(0, sigma_1^2)
+#: E[2/sqrt(pi) e^{-(S + b_1)^2}] by quadrature; certified in ball arithmetic (|integrand| <= 2/sqrt(pi))
+quad_gauss_term = gaussian_expectation(2 / sp.sqrt(sp.pi) * sp.exp(-((S + b) ** 2)), S, mean=0, variance=s1sq)
+#: E[erf(S + b_1) 2/sqrt(pi) e^{-(S + b_1)^2}] by quadrature; certified likewise
+quad_cross_term = gaussian_expectation(sp.erf(S + b) * 2 / sp.sqrt(sp.pi) * sp.exp(-((S + b) ** 2)), S, mean=0, variance=s1sq)
 
 
 single_params = {"s1sq": variances, "b": biases}
