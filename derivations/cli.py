@@ -13,7 +13,8 @@
 
 Exit status of ``audit``, from the equation verdicts of the result file: 0
 when every audited equation is true, a definition or unfinished, 1 when any
-is false, inherited, ambiguous or undecided, 2 for errors in claims or usage.  Exit status of
+is false, inherited, ambiguous or undecided, 2 for errors in claims or usage and
+when the run was cut short (interrupted, or a claim stopped at its --deadline).  Exit status of
 ``mutate``: 0 when every gross mutant (x2, x-1, +S) is refuted and every
 mutated claim refutes its 1 % mutant, 1 otherwise, 2 for errors.
 """
@@ -43,7 +44,7 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, 
 
 from .engine import registry as registry_mod
 from .engine.record import VERDICTS
-from .engine.runner import exit_status, run
+from .engine.runner import exit_status, reached_deadline, run
 from .engine.settings import AuditSettings
 from .engine.version import tool_version
 
@@ -225,6 +226,10 @@ def cmd_audit(args: argparse.Namespace) -> int:
     if document.get("complete") is False:
         print(f"derivcheck audit: interrupted ({document.get('interrupted')}); the result holds the claims "
               "finished so far, the rest marked not audited", file=sys.stderr)
+    stopped = [r["id"] for r in document["results"] if reached_deadline(r)]
+    if stopped:
+        print(f"derivcheck audit: {len(stopped)} claim(s) stopped at the deadline ({', '.join(stopped[:5])}"
+              f"{', ...' if len(stopped) > 5 else ''}): inconclusive, exit status 2", file=sys.stderr)
     if write_error:
         print(f"derivcheck audit: {write_error}", file=sys.stderr)
         status = 2
@@ -503,7 +508,7 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--report", metavar="DIR", help="also render the LaTeX/PDF report into DIR (report.tex, report.pdf)")
     a.add_argument("--deadline", type=float, default=None, metavar="SECONDS",
                    help="per-claim time limit (a chain of n lines gets n times this); the claim is then inconclusive "
-                   "(default 60 in quick mode, 600 in thorough mode)")
+                   "and the exit status 2 (default 60 in quick mode, 600 in thorough mode)")
     a.set_defaults(func=cmd_audit)
 
     m = sub.add_parser("mutate", help="mutation testing: would each confirmation have caught a 1 %% error?")

@@ -10,16 +10,25 @@ notes' LaTeX (and LaTeX produced by the audit) is typeset only after
 :func:`reports.texsafe.screen` and a compile test in isolation
 (:func:`reports.texbuild.vet`); anything else is shown verbatim from a file
 and listed in the appendix "Snippets shown verbatim".
+
+Should the whole report still not build, the entry whose snippets break it is
+found (:func:`_breaker`: the error's line, else a bisection; an entry is blamed
+only if it breaks the build on its own), shown verbatim and named in the
+message; every snippet verbatim is the last resort. pdflatex writes into
+``folder/_build``; ``report.pdf`` is replaced by a rename only after a build
+that succeeded (:func:`_publish`).
 """
 
 from __future__ import annotations
 
 import math
+import os
 import re
 import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import jinja2
 
@@ -495,6 +504,7 @@ class Report:
     pages: int | None = None
     seconds: float = 0.0
     ok: bool = True
+    broke: list[tuple[str, str]] = field(default_factory=list)  # (entry, TeX's error): its snippets set aside
 
 
 def reproduce_command(settings: dict) -> str:
@@ -530,33 +540,106 @@ def _write_tex(env: jinja2.Environment, document: dict, sh: Shape, views: list[E
     return path
 
 
-def _build_pdf(folder: Path, timeout: float | None) -> tuple[texbuild.Run, int]:
+#: pdflatex writes into this sub-folder; ``report.pdf`` is replaced only by a build that succeeded
+BUILD = "_build"
+#: entries set aside one by one (their snippets verbatim) before every snippet is shown verbatim
+MAX_BREAKERS = 3
+#: single passes the search for them may cost in all (a bisection of n entries takes at most 2 log2 n)
+SEARCH_BUILDS = 24
+#: a later pass may take this many times the first before it is cut short (the limit follows the machine)
+PASS_SLACK = 4.0
+
+
+def _build_pdf(folder: Path, timeout: float | None, max_passes: int = 4) -> tuple[texbuild.Run, int]:
+    """pdflatex passes over ``folder/report.tex`` in a fresh ``folder/_build`` until the references settle.
+
+    Each pass gets ``timeout`` or, by default, :func:`texbuild.pass_timeout` of the document's size;
+    the passes after the first also get at least ``PASS_SLACK`` times what the first took.
+    """
+    out = folder / BUILD
+    shutil.rmtree(out, ignore_errors=True)  # a failed pass may leave a truncated .aux that breaks the next
+    out.mkdir()
+    limit = timeout
     passes = 0
     run = None
-    for passes in range(1, 5):
-        run = texbuild.run_pdflatex(folder, "report", timeout=timeout)
+    for passes in range(1, max_passes + 1):
+        run = texbuild.run_pdflatex(folder, "report", timeout=limit, outdir=BUILD)
         if not run.ok:
             break
         if passes >= 2 and not re.search(r"Rerun to get|Label\(s\) may have changed|Rerun LaTeX", run.log):
             break
+        if timeout is None:
+            size = (folder / "report.tex").stat().st_size
+            limit = max(texbuild.pass_timeout(size), PASS_SLACK * run.seconds)
     assert run is not None
     return run, passes
 
 
-def _entry_at(tex: Path, line: int | None, views: list[EntryView]) -> str:
-    """' (in entry ID)' for the entry whose section holds ``line`` of ``tex``, or ''."""
+def _publish(folder: Path, run: texbuild.Run) -> Path | None:
+    """``report.log`` from the last build; ``report.pdf`` replaced (a rename) only when it succeeded."""
+    safeio.atomic_write_text(folder / "report.log", run.log)
+    built = folder / BUILD / "report.pdf"
+    pdf = None
+    if run.ok and built.exists():
+        pdf = folder / "report.pdf"
+        os.replace(built, pdf)
+    shutil.rmtree(folder / BUILD, ignore_errors=True)
+    return pdf
+
+
+def _entry_id_at(source: str, line: int | None, views: list[EntryView]) -> str | None:
+    """The id of the entry that ``line`` of the LaTeX ``source`` belongs to: a summary row naming it, or
+    its section."""
     if line is None:
-        return ""
-    try:
-        lines = tex.read_text().splitlines()[:line]
-    except OSError:
-        return ""
+        return None
+    lines = source.splitlines()[:line]
     by_label = {v.label: v.id for v in views}
+    label = r"entry-(?:\{\})?(\d+)"  # the template escapes the label: entry-{}7
+    if lines:  # a row of a summary table links to its entry on the same line
+        m = re.search(r"\\hyperref\[" + label + r"\]", lines[-1])
+        if m and f"entry-{m.group(1)}" in by_label:
+            return by_label[f"entry-{m.group(1)}"]
     for text in reversed(lines):
-        m = re.search(r"\\label\{(entry-\d+)\}", text)
-        if m and m.group(1) in by_label:
-            return f" (in the entry of {by_label[m.group(1)]})"
-    return ""
+        m = re.search(r"\\label\{" + label + r"\}", text)
+        if m and f"entry-{m.group(1)}" in by_label:
+            return by_label[f"entry-{m.group(1)}"]
+    return None
+
+
+def _entry_at(source: str, run: texbuild.Run, views: list[EntryView]) -> str:
+    """' (in the entry of ID)' for the entry of the LaTeX ``source`` where ``run`` failed, or ''."""
+    rid = _entry_id_at(source, texbuild.error_line(run.log, "report"), views)
+    return f" (in the entry of {shorten(rid, 80)})" if rid else ""
+
+
+def _breaker(pieces: Pieces, failed: texbuild.Run, source: str, views: list[EntryView],
+             build_with: Callable[[set[str]], texbuild.Run]) -> tuple[str, str] | None:
+    """(entry id, TeX's error) of an entry whose typeset snippets alone break the build, or None.
+
+    ``build_with(E)`` builds once with only the snippets of the entries ``E`` typeset (the rest
+    verbatim). The entry at the error's line is tried first; otherwise the entries are bisected
+    (at most two builds per halving). Only an entry that breaks the build on its own is blamed.
+    """
+    typeset = list(dict.fromkeys(s.entry for s in pieces.snippets if s.reason is None))
+    suspect = _entry_id_at(source, texbuild.error_line(failed.log, "report"), views)
+    if suspect in typeset:
+        run = build_with({suspect})
+        if not run.ok and not run.timed_out:
+            return suspect, run.first_error()
+
+    def search(entries: list[str], error: str) -> tuple[str, str] | None:
+        if len(entries) == 1:
+            return entries[0], error
+        half = len(entries) // 2
+        for part in (entries[:half], entries[half:]):
+            run = build_with(set(part))
+            if run.timed_out:
+                return None
+            if not run.ok:
+                return search(part, run.first_error())
+        return None  # it breaks only in company: every snippet verbatim then
+
+    return search(typeset, failed.first_error()) if typeset else None
 
 
 def render(document: dict, folder: str | Path, *, pdf: bool = True, figures: bool = True,
@@ -568,8 +651,9 @@ def render(document: dict, folder: str | Path, *, pdf: bool = True, figures: boo
     safeio.mark_report_folder(folder)  # what is in it from now on, derivcheck wrote (see reports.safeio)
     for sub in ("snippets", "figures", "_vet"):
         shutil.rmtree(folder / sub, ignore_errors=True)
-    for old in ("report.pdf", "report.aux", "report.toc", "report.out", "report.log"):
+    for old in ("report.aux", "report.toc", "report.out", "report.log"):  # report.pdf: replaced only by a good build
         (folder / old).unlink(missing_ok=True)
+    shutil.rmtree(folder / BUILD, ignore_errors=True)
     env = environment()
     sh = shape(document)
     pieces = Pieces(folder)
@@ -596,26 +680,77 @@ def render(document: dict, folder: str | Path, *, pdf: bool = True, figures: boo
         msg = f"wrote {tex}" + ("" if not pdf else f"; {texbuild.INSTALL_HINT}")
         return Report(tex, None, msg, verbatim, seconds=time.perf_counter() - start, ok=True)
 
-    run, passes = _build_pdf(folder, timeout)
-    safe_note = ""
-    if not run.ok:  # never expected after vetting; fall back to every snippet verbatim
-        first = run.first_error() + _entry_at(tex, texbuild.error_line(run.log, "report"), views)
+    safe_mode: str | None = None
+
+    def rebuild(max_passes: int = 4) -> tuple[texbuild.Run, int]:
+        _write_tex(env, document, sh, views, pieces, folder, safe_mode)
+        return _build_pdf(folder, timeout, max_passes)
+
+    searched = 0
+
+    def build_with(entries: set[str]) -> texbuild.Run:
+        """One pass with only the snippets of ``entries`` typeset; the snippets' reasons are restored.
+
+        Past ``SEARCH_BUILDS`` passes it builds nothing and reports a time-out (the search ends)."""
+        nonlocal searched
+        searched += 1
+        if searched > SEARCH_BUILDS:
+            return texbuild.Run(ok=False, seconds=0.0, log="", timed_out=True)
+        saved = [(s, s.reason) for s in pieces.snippets]
         for s in pieces.snippets:
-            if s.reason is None:
-                s.reason = "shown verbatim because the report did not build with it typeset"
-        tex = _write_tex(env, document, sh, views, pieces, folder, first)
-        run, passes = _build_pdf(folder, timeout)
-        safe_note = f" (safe mode: every snippet verbatim after the error: {first})"
+            if s.reason is None and s.entry not in entries:
+                s.reason = "set aside while the build was tried without it"
+        try:
+            return rebuild(1)[0]
+        finally:
+            for s, reason in saved:
+                s.reason = reason
+
+    run, passes = rebuild()
+    source = tex.read_text()  # the LaTeX the last full build read (the lines of its errors)
+    broke: list[tuple[str, str]] = []  # (entry, TeX's error) whose snippets were set aside for the build
+    safe_note = ""
+    if not run.ok and not run.timed_out and any(s.reason is None for s in pieces.snippets):
+        # never expected after vetting (a snippet that compiles alone but not in the report, a
+        # document past TeX's capacity): find the entry that breaks it and show its snippets verbatim
+        failed, failed_source = run, source
+        if build_with(set()).ok:  # with every snippet verbatim it builds: a snippet is to blame
+            while not run.ok and len(broke) < MAX_BREAKERS:
+                found = _breaker(pieces, run, source, views, build_with)
+                if found is None:
+                    break
+                rid, error = found
+                for s in pieces.snippets:
+                    if s.entry == rid and s.reason is None:
+                        s.reason = f"the report did not build with it typeset: {error}"
+                broke.append(found)
+                run, passes = rebuild()
+                source = tex.read_text()
+            if not run.ok:  # last resort: every snippet verbatim
+                first = failed.first_error() + _entry_at(failed_source, failed, views)
+                for s in pieces.snippets:
+                    if s.reason is None:
+                        s.reason = "shown verbatim because the report did not build with it typeset"
+                safe_mode = first
+                run, passes = rebuild()
+                source = tex.read_text()
+                safe_note = f" (safe mode: every snippet verbatim after the error: {first})"
+        else:
+            run, source = failed, failed_source
+            tex.write_text(source)  # the document as it failed
     verbatim = [s for s in pieces.snippets if s.reason is not None]
     seconds = time.perf_counter() - start
-    if not run.ok:
-        (folder / "report.pdf").unlink(missing_ok=True)  # a half-written PDF must not pass for the report
-        where = _entry_at(tex, texbuild.error_line(run.log, "report"), views)
-        return Report(tex, None, f"wrote {tex}; pdflatex failed: {run.first_error()}{where} (see {folder / 'report.log'})",
-                      verbatim, seconds=seconds, ok=False)
-    m = re.search(r"Output written on report\.pdf \((\d+) pages?", run.log)
+    pdf_path = _publish(folder, run)
+    set_aside = "".join(f"; the LaTeX of entry {shorten(rid, 80)} is shown verbatim: the report did not build with it typeset "
+                        f"({error})" for rid, error in broke)
+    if pdf_path is None:
+        where = _entry_at(source, run, views)
+        why = (f"timed out after {run.limit:g} s" if run.timed_out and run.limit else run.first_error())
+        kept = "; the previous report.pdf is left as it was" if (folder / "report.pdf").exists() else ""
+        return Report(tex, None, f"wrote {tex}; pdflatex failed: {why}{where} (see {folder / 'report.log'}){set_aside}"
+                      f"{kept}", verbatim, seconds=seconds, ok=False, broke=broke)
+    m = re.search(r"Output written on (?:\S*/)?report\.pdf \((\d+) pages?", run.log)
     pages = int(m.group(1)) if m else None
-    pdf_path = folder / "report.pdf"
     msg = (f"wrote {pdf_path} ({pages} pages, {passes} pdflatex passes, {seconds:.1f} s; "
-           f"{len(verbatim)} of {len(pieces.snippets)} LaTeX snippets shown verbatim){safe_note}")
-    return Report(tex, pdf_path, msg, verbatim, pages=pages, seconds=seconds)
+           f"{len(verbatim)} of {len(pieces.snippets)} LaTeX snippets shown verbatim){set_aside}{safe_note}")
+    return Report(tex, pdf_path, msg, verbatim, pages=pages, seconds=seconds, broke=broke)

@@ -22,7 +22,7 @@ MARKER = ".derivcheck-report"
 #: what a report render writes into its folder (top-level names)
 REPORT_NAMES = frozenset({
     MARKER, "report.tex", "report.pdf", "report.aux", "report.toc", "report.out", "report.log",
-    "snippets", "figures", "_vet",
+    "snippets", "figures", "_vet", "_build",
 })
 
 

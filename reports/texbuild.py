@@ -61,6 +61,7 @@ class Run:
     seconds: float
     log: str
     timed_out: bool = False
+    limit: float | None = None  # the time limit the pass had (seconds)
 
     def first_error(self) -> str:
         """The first TeX error message of the log (one line), or a description of the failure."""
@@ -70,7 +71,8 @@ class Run:
         for line in lines:
             if line.startswith("! ") or re.match(r"^[^:\s]+\.tex:\d+: ", line):
                 return re.sub(r"^[^:\s]+\.tex:\d+: ", "", line).lstrip("! ").strip()[:300]
-        return "pdflatex failed (see the log)"
+        m = re.search(r"! ([A-Z][^\n]*)", self.log)  # the terminal's message, maybe after a line of stdout
+        return m.group(1).strip()[:300] if m else "pdflatex failed (see the log)"
 
 
 def pass_timeout(tex_bytes: int, base: float = 120.0) -> float:
@@ -89,8 +91,12 @@ def error_line(log: str, name: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def run_pdflatex(folder: Path, name: str, timeout: float | None = None) -> Run:
-    """One pdflatex pass over ``folder/name.tex`` in the sandbox."""
+def run_pdflatex(folder: Path, name: str, timeout: float | None = None, outdir: str | None = None) -> Run:
+    """One pdflatex pass over ``folder/name.tex`` in the sandbox.
+
+    With ``outdir`` (a folder name inside ``folder``) the PDF, log and auxiliary files go there
+    (``-output-directory``): a build that fails never touches ``folder/name.pdf``.
+    """
     exe = pdflatex()
     if exe is None:
         raise FileNotFoundError("pdflatex")
@@ -98,7 +104,7 @@ def run_pdflatex(folder: Path, name: str, timeout: float | None = None) -> Run:
         tex = folder / f"{name}.tex"
         timeout = pass_timeout(tex.stat().st_size if tex.exists() else 0)
     cmd = [exe, "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
-           f"{name}.tex"]
+           *([f"-output-directory={outdir}"] if outdir else []), f"{name}.tex"]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=folder, env=sandbox_env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, start_new_session=True)
@@ -113,12 +119,16 @@ def run_pdflatex(folder: Path, name: str, timeout: float | None = None) -> Run:
             pass
         out, _ = proc.communicate()
     seconds = time.perf_counter() - start
-    log_file = folder / f"{name}.log"
+    log_file = (folder / outdir if outdir else folder) / f"{name}.log"
     log = log_file.read_text(errors="replace") if log_file.exists() else ""
     text = log or out.decode(errors="replace")
     if timed_out:  # the log may not be flushed; the terminal output has the markers
         text = out.decode(errors="replace") + "\n" + log
-    return Run(ok=proc.returncode == 0 and not timed_out, seconds=seconds, log=text, timed_out=timed_out)
+    elif proc.returncode != 0 and not re.search(r"(?m)^! |\.tex:\d+: ", text):
+        # a fatal error TeX reports on the terminal only ("! Unable to read an entire line---bufsize=...")
+        text += "\n" + out.decode(errors="replace")
+    return Run(ok=proc.returncode == 0 and not timed_out, seconds=seconds, log=text, timed_out=timed_out,
+               limit=timeout)
 
 
 # ----------------------------------------------------------------------------- vetting snippets

@@ -99,7 +99,38 @@ def escape(text: object) -> Tex:
             out.append(ch)
         else:
             out.append(_unicode_text(ch))
-    return Tex("".join(out))
+    return Tex(_short_lines(out) if len(out) > LINE_CHUNK else "".join(out))
+
+
+#: characters of escaped text per line of the document: TeX reads a line into a buffer of bounded
+#: size (buf_size, 200,000 in TeX Live), and a longer field would end the build
+LINE_CHUNK = 1000
+
+
+#: characters of one word of a long text after which a line break is allowed (a word of 200 kB
+#: would make a box wider than TeX can measure: "arithmetic: number too big")
+LONG_WORD = 100
+
+
+def _short_lines(pieces: list[str]) -> str:
+    """The pieces joined, with ``%`` + newline (which TeX reads as nothing) every ``LINE_CHUNK``
+    characters, never before a space (TeX drops the spaces that begin a line), and a permitted
+    line break every ``LONG_WORD`` characters of a word."""
+    out: list[str] = []
+    run = word = 0
+    for k, piece in enumerate(pieces):
+        if piece == " ":
+            word = 0
+        elif word >= LONG_WORD:
+            out.append(r"\allowbreak{}")
+            word = 0
+        if run >= LINE_CHUNK and k and piece != " ":
+            out.append("%\n")
+            run = 0
+        out.append(piece)
+        run += len(piece)
+        word += piece != " "
+    return "".join(out)
 
 
 def escape_breakable(text: object) -> Tex:
@@ -109,7 +140,7 @@ def escape_breakable(text: object) -> Tex:
         out.append(escape(ch))
         if ch in "._/:,(=":
             out.append(r"\allowbreak{}")
-    return Tex("".join(out))
+    return Tex(_short_lines(out) if len(out) > LINE_CHUNK else "".join(out))
 
 
 LISTING_WIDTH = 110  # characters: longer lines are cut for the listing (a long word overflows TeX's dimensions)
@@ -161,8 +192,9 @@ def ascii_text(text: str) -> str:
 
 
 # ----------------------------------------------------------------------------- the notes' LaTeX
-#: control sequences that read or write files, run code, redefine things, change
-#: category codes, or end / restructure the document: never typeset.
+#: control sequences that read or write files (or the terminal and the log, whose lines the build
+#: reads back), run code, redefine things, change category codes, fonts, registers that are always
+#: global or the interaction mode, or end / restructure the document: never typeset.
 FORBIDDEN = frozenset(
     """
     input include includeonly InputIfFileExists IfFileExists openin openout closein closeout read readline
@@ -202,6 +234,18 @@ FORBIDDEN = frozenset(
     halign valign noalign omit span cr crcr lastbox unhbox unvbox unhcopy unvcopy copy
     hyphenation patterns language setlanguage lefthyphenmin righthyphenmin
     inputlineno time day month year
+    textfont scriptfont scriptscriptfont fam fontencoding fontshape letterspacefont newfont mathversion boldmath
+    unboldmath
+    typeout wlog showoutput showhyphens listfiles stop dump enddocument bye PackageError PackageWarning
+    PackageWarningNoLine PackageInfo ClassError ClassWarning ClassWarningNoLine ClassInfo GenericError
+    GenericWarning GenericInfo
+    ifeof filecontents endfilecontents epsfbox ShellEscape
+    obeyspaces obeylines dospecials active verbatim endverbatim
+    advance multiply divide value wd ht dp prevdepth spacefactor prevgraf
+    expanded ifcsname lastnamedcs begincsname whiledo forloop foreach pretocmd apptocmd patchcmd addto
+    pagestyle thispagestyle pagenumbering markboth markright mark marks vadjust insert eject supereject
+    section subsection subsubsection chapter part paragraph subparagraph caption addcontentsline addtocontents
+    index glossary cite nocite bibitem footnotemark footnotetext item hypersetup phantomsection
     """.split()
 )
 
@@ -224,6 +268,7 @@ _CS = re.compile(r"\\([A-Za-z@]+\*?|.)", re.S)
 _ENV = re.compile(r"\\(begin|end)\s*\{([^{}]*)\}")
 
 MAX_SNIPPET = 4000
+MAX_DEPTH = 64  # braces and \left ... \right inside each other (the notes' deepest: a handful)
 
 
 def screen(snippet: str) -> str | None:
@@ -267,16 +312,20 @@ def screen(snippet: str) -> str | None:
             return f"uses the internal control sequence \\{name}"
         if name in FORBIDDEN or name.startswith(FORBIDDEN_PREFIXES):
             return f"uses \\{name}"
-    # braces must balance (ignoring escaped ones) and never close more than opened
-    depth = 0
-    for m in re.finditer(r"\\.|[{}]", snippet, re.S):
+    # braces must balance (ignoring escaped ones) and never close more than opened; groups (braces,
+    # \left ... \right) nest at most MAX_DEPTH deep: TeX stops at 255 grouping levels in all
+    depth = deepest = 0
+    for m in re.finditer(r"\\(?:left|right)(?![A-Za-z])|\\.|[{}]", snippet, re.S):
         tok = m.group(0)
-        if tok == "{":
+        if tok in ("{", "\\left"):
             depth += 1
-        elif tok == "}":
+            deepest = max(deepest, depth)
+        elif tok in ("}", "\\right"):
             depth -= 1
             if depth < 0:
-                return "unbalanced braces (a } closes nothing)"
+                return "unmatched \\left / \\right" if tok != "}" else "unbalanced braces (a } closes nothing)"
+    if deepest > MAX_DEPTH:
+        return f"groups nested {deepest} deep (more than {MAX_DEPTH})"
     if depth:
         return "unbalanced braces (a { is never closed)"
     # \left / \right must pair up (an unmatched one is a compile error anyway; say so plainly)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import signal
 import sys
@@ -187,6 +188,10 @@ def read_notes(folder: Path | None, results: Sequence[dict]) -> tuple[dict, dict
 # again as a new task).
 
 NOT_AUDITED = "not audited"
+#: how the diagnosis of a claim stopped at its deadline begins ("deadline of 8 s reached; ..."):
+#: :func:`exit_status` reads it, so a result file re-read by ``report`` is judged the same way
+DEADLINE_REACHED = "deadline of {:g} s reached"
+_DEADLINE_RE = re.compile(r"deadline of [0-9.e+-]+ s reached")
 
 
 def _die_with_parent() -> None:
@@ -497,7 +502,7 @@ def run(
                                 chain = (f" (its chain's task had {task.deadline:g} s for {len(task.ids)} lines)"
                                          if len(task.ids) > 1 else "")
                                 record = record_for(claim, verdict="inconclusive",
-                                                    diagnosis=f"deadline of {deadline:g} s reached{chain}; the claim's "
+                                                    diagnosis=f"{DEADLINE_REACHED.format(deadline)}{chain}; the claim's "
                                                     "process was killed (set the per-claim deadline with --deadline SECONDS)")
                             elif isinstance(error, ProcessExpired):
                                 record = record_for(claim, verdict="error", diagnosis=f"{claim_where(claim)}: "
@@ -560,13 +565,19 @@ def run(
 def exit_status(document: dict) -> int:
     """From the equation verdicts: 0 when every audited equation is true, a definition or unfinished;
     1 when one is false, inherited, ambiguous or undecided; 2 when an entry's code failed or the run was
-    cut short.  A result file without ``equations`` (written before they existed) is judged by its entries.
+    cut short: interrupted, or a claim stopped at its deadline (that claim stays ``inconclusive``).
+    A result file without ``equations`` (written before they existed) is judged by its entries.
     """
     verdicts = [r["verdict"] for r in document["results"]]
-    if "error" in verdicts or document.get("complete") is False:
+    if "error" in verdicts or document.get("complete") is False or any(map(reached_deadline, document["results"])):
         return 2
     if "equations" in document:
         return 1 if equations_mod.failing(document["equations"]) else 0
     if any(v not in HOLDS + RECORDED for v in verdicts):
         return 1
     return 0
+
+
+def reached_deadline(record: dict) -> bool:
+    """Was this claim's audit cut short by its per-claim deadline (``inconclusive``, "deadline of N s reached")?"""
+    return record.get("verdict") == "inconclusive" and bool(_DEADLINE_RE.match(str(record.get("diagnosis") or "")))

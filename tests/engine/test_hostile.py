@@ -164,9 +164,24 @@ def test_a_deadline_ends_a_claim_that_never_returns(tmp_path: Path) -> None:
     start = time.monotonic()
     done, doc = audit(tmp_path, mod, "--deadline", "8", "--workers", "2")
     assert time.monotonic() - start < 60
-    assert done.returncode == 1, done.stderr  # inconclusive claims, no error
+    assert done.returncode == 2, done.stderr  # inconclusive claims, but the run was cut short for them
+    assert "stopped at the deadline" in done.stderr and "t.loop" in done.stderr
     assert verdicts(doc) == {"t.good": "confirmed", "t.sleep": "inconclusive", "t.loop": "inconclusive"}
     assert "deadline of 8 s reached" in by_id(doc, "t.loop")["diagnosis"]
+
+
+def test_a_deadline_hit_is_exit_status_2_also_for_a_result_file_read_again() -> None:
+    from derivations.engine.runner import exit_status
+
+    def doc(diagnosis: str) -> dict:
+        return {"complete": True, "results": [
+            {"id": "a", "verdict": "confirmed", "diagnosis": None},
+            {"id": "b", "verdict": "inconclusive", "diagnosis": diagnosis}]}
+
+    assert exit_status(doc("deadline of 8 s reached; the claim's process was killed")) == 2
+    assert exit_status(doc("deadline of 0.5 s reached (its chain's task had 1.5 s for 3 lines); killed")) == 2
+    assert exit_status(doc("the integral did not converge")) == 1  # an ordinary undecided line
+    assert exit_status(doc("the note says: deadline of 8 s reached")) == 1  # the runner's words only
 
 
 def _interrupted_run(tmp_path: Path, signals: list[int], group: bool, workers: str = "1") -> tuple[int, dict | None, str, int]:
@@ -544,6 +559,7 @@ def test_a_chain_line_past_its_deadline_does_not_cost_the_rest_of_the_chain(tmp_
     done, doc = audit(tmp_path, mod, "--deadline", "4")
     assert verdicts(doc) == {"c.eq1": "confirmed", "c.eq2": "inconclusive", "c.eq3": "confirmed"}, done.stderr
     assert "deadline of 4 s reached" in by_id(doc, "c.eq2")["diagnosis"]
+    assert done.returncode == 2, done.stderr
 
 
 def test_coverage_and_mutate_never_write_over_an_input(tmp_path: Path) -> None:
