@@ -139,6 +139,7 @@ sigma_yx = Chain(
 
 
 _CV_FITS: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+SMOOTH = ("linear", "cubic")
 
 
 def _class1_terms(p, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -147,7 +148,7 @@ def _class1_terms(p, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     gate = gate_given_site(z, dm.covariance(p.n, p.xi1), p.i)
     # the smooth controls only: a sign control would put back the discontinuity the conditioning removed,
     # which costs randomized QMC more than it saves (measured)
-    return 0.5 * gate * erf(p.g * z) / normaliser(p.g), gated_controls(z, gate)[..., 1:]
+    return 0.5 * gate * erf(p.g * z) / normaliser(p.g), gated_controls(z, gate, SMOOTH)
 
 
 def class1_control_fit(p) -> tuple[np.ndarray, np.ndarray]:
@@ -163,7 +164,7 @@ def class1_control_fit(p) -> tuple[np.ndarray, np.ndarray]:
             _CV_FITS.clear()
         z = dm.gaussian(fixed_normals(dict(q), q.n, 8192, salt="control-variate pilot"), dm.latent_factor(q.n, q.xi1))
         t, c = _class1_terms(q, z)
-        _CV_FITS[key] = (gated_control_means(dm.covariance(q.n, q.xi1), q.i)[:, 1:], fitted_coefficients(t, c))
+        _CV_FITS[key] = (gated_control_means(dm.covariance(q.n, q.xi1), q.i, SMOOTH), fitted_coefficients(t, c))
     return _CV_FITS[key]
 
 

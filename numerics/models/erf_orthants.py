@@ -102,16 +102,30 @@ def gate_given_site(z: np.ndarray, cov: np.ndarray, gate: int) -> np.ndarray:
     return np.where(other[None, :], ndtr(slope[None, :] * zs), (z[:, gate] > 0)[:, None].astype(float))
 
 
-def gated_controls(z: np.ndarray, gate: int | np.ndarray) -> np.ndarray:
+CONTROLS = ("sign", "linear", "cubic")
+
+
+def gated_controls(z: np.ndarray, gate: int | np.ndarray, kinds: tuple[str, ...] = CONTROLS) -> np.ndarray:
     r"""Per-sample Gaussian analogues of :math:`\mathbb 1(Z_i>0)\operatorname{erf}(gZ_j)` with known means,
-    shape (B, n, 3): :math:`\mathbb 1(Z_i>0)\,(\operatorname{sign} Z_j,\ Z_j,\ Z_j^3)` (the g -> infinity
-    limit and the first two odd Taylor terms of erf).  ``gate`` is the gate's site, or the (B, n) array of
-    :func:`gate_given_site` (conditional expectations of the same controls: the means are unchanged)."""
+    shape (B, n, len(kinds)): :math:`\mathbb 1(Z_i>0)\,(\operatorname{sign} Z_j,\ Z_j,\ Z_j^3)` (the g -> infinity
+    limit and the first two odd Taylor terms of erf), those named in ``kinds``.  ``gate`` is the gate's site, or
+    the (B, n) array of :func:`gate_given_site` (conditional expectations of the same controls: the means are
+    unchanged)."""
     on = (z[:, gate] > 0)[:, None] if np.ndim(gate) == 0 else np.asarray(gate)
-    return np.stack([on * np.sign(z), on * z, on * z**3], axis=-1)
+    out = np.empty(z.shape + (len(kinds),))
+    for k, kind in enumerate(kinds):
+        if kind == "sign":
+            out[..., k] = on * np.sign(z)
+        elif kind == "linear":
+            out[..., k] = on * z
+        elif kind == "cubic":
+            out[..., k] = out[..., k - 1] * z * z if k and kinds[k - 1] == "linear" else on * z**3
+        else:
+            raise ValueError(f"unknown control {kind!r}; known: {CONTROLS}")
+    return out
 
 
-def gated_control_means(cov: np.ndarray, gate: int) -> np.ndarray:
+def gated_control_means(cov: np.ndarray, gate: int, kinds: tuple[str, ...] = CONTROLS) -> np.ndarray:
     r"""Means of :func:`gated_controls` for :math:`Z \sim \mathcal N(0, \Sigma)` with unit variances, shape (n, 3):
 
     * :math:`\mathbb E[\mathbb 1(Z_i>0)\operatorname{sign}Z_j]` by the orthant law of :math:`(Z_i, Z_j)`;
@@ -134,4 +148,4 @@ def gated_control_means(cov: np.ndarray, gate: int) -> np.ndarray:
     c = 1.0 / np.sqrt(2.0 * np.pi)
     means[:, 1] = r * c
     means[:, 2] = (2.0 * r**3 + 3.0 * r * (1.0 - r**2)) * c
-    return means
+    return means[:, [CONTROLS.index(k) for k in kinds]]
