@@ -25,7 +25,7 @@ from numerics.quadrature import bivariate_gaussian_expectation
 
 SETTINGS = AuditSettings.for_mode("quick")
 POINTS = [dict(i=0, m=2, xi1=1.3, xi2=2.5, g=0.7), dict(i=2, m=3, xi1=3.0, xi2=0.8, g=3.0)]
-SAMPLES = 400_000
+SAMPLES = 200_000
 
 
 def _mc(statistic, dim: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -46,6 +46,13 @@ def test_mixture_gated_mean_matches_monte_carlo_on_the_mixture(q):
     for data, exact in ((sb.NLGP_MIXTURE, sb.sigma_yx_exact), (sb.ERF_MIXTURE, sb.gated_yx_exact)):
         mean, se = _mc(lambda eps: sb.gated_yx(p, *data.draw(p, eps)), data.dimension(p))
         assert _agree(exact(p).value, mean, se)
+
+
+@pytest.mark.parametrize("q", POINTS)
+def test_class1_gated_mean_matches_monte_carlo(q):
+    p = sized(Point(q))
+    mean, se = _mc(lambda eps: sb.gated_class1(p, eps), 2 * p.n + 1)
+    assert _agree(sb.gated_class1_exact(p).value, mean, se)
 
 
 @pytest.mark.parametrize("q", POINTS)
