@@ -162,27 +162,33 @@ def class1_control_fit(p) -> tuple[np.ndarray, np.ndarray]:
     if key not in _CV_FITS:
         if len(_CV_FITS) > 256:
             _CV_FITS.clear()
-        z = dm.gaussian(fixed_normals(dict(q), q.n, 8192, salt="control-variate pilot"), dm.latent_factor(q.n, q.xi1))
-        t, c = _class1_terms(q, z)
+        t, c = _class1_terms(q, fixed_normals(dict(q), q.n, 8192, salt="control-variate pilot"))  # marginals, as _reduced
         _CV_FITS[key] = (gated_control_means(dm.covariance(q.n, q.xi1), q.i, SMOOTH), fitted_coefficients(t, c))
     return _CV_FITS[key]
 
 
-def _reduced(p, z: np.ndarray) -> np.ndarray:
-    r"""Per-sample values with the same mean as :math:`\tfrac12\mathbb 1(Z_i>0)\operatorname{erf}(gZ)/\mathcal Z(g)`:
-    the gate conditioned on :math:`Z_j` (Rao-Blackwell), minus fitted control variates."""
+def _reduced(p, eps: np.ndarray) -> np.ndarray:
+    r"""Per-sample values whose entry j has the mean of :math:`\tfrac12\mathbb 1(Z_i>0)\operatorname{erf}(gZ_j)/\mathcal Z(g)`:
+    the gate conditioned on :math:`Z_j` (Rao-Blackwell), minus fitted control variates.
+
+    After the conditioning, entry j is a function of :math:`Z_j` alone, and :math:`Z_j \sim \mathcal N(0, 1)`
+    (unit diagonal of :math:`\Sigma(\xi_1)`); so entry j is sampled from coordinate j of the block, one
+    coordinate of the scrambled Sobol points per entry (a 1-D stratified sample, far better for randomized QMC
+    than the projection :math:`Z_j = (L\varepsilon)_j`).  The mean of each entry needs only its marginal law;
+    the joint law across entries does not enter."""
     means, beta = class1_control_fit(p)
-    t, c = _class1_terms(p, z)
+    t, c = _class1_terms(p, eps[:, : p.n])
     return cv_corrected(t, c, means, beta)
 
 
 def restricted_class1(p, eps, reduced: bool = True):
     r"""The note's line (67): :math:`X\,1(X_i>0)` on class-1 data, times P(Y=1) = 1/2.  By default the
-    variance-reduced per-sample values (:func:`_reduced`; X_i > 0 iff Z_i > 0); ``reduced=False`` the raw ones."""
+    variance-reduced per-sample values (:func:`_reduced`; X_i > 0 iff Z_i > 0); ``reduced=False`` the raw ones
+    on class-1 data :math:`X = \operatorname{erf}(gZ)/\mathcal Z(g)`, :math:`Z = L\varepsilon`."""
     p = sized(p)
-    zl = dm.gaussian(eps[:, : p.n], dm.latent_factor(p.n, p.xi1))
     if reduced:
-        return _reduced(p, zl)
+        return _reduced(p, eps)
+    zl = dm.gaussian(eps[:, : p.n], dm.latent_factor(p.n, p.xi1))
     x1 = erf(p.g * zl) / np.sqrt(dm.erf_variance(float(p.g)))
     return 0.5 * (x1[:, p.i] > 0)[:, None] * x1
 
@@ -191,9 +197,9 @@ def latent_form(p, eps, reduced: bool = True):
     r"""The note's line (68): :math:`1(Z_i>0)\operatorname{erf}(gZ)/\mathcal Z(g)` on class-1 latents, times 1/2
     (variance-reduced per-sample values by default, as :func:`restricted_class1`)."""
     p = sized(p)
-    zl = dm.gaussian(eps[:, : p.n], dm.latent_factor(p.n, p.xi1))
     if reduced:
-        return _reduced(p, zl)
+        return _reduced(p, eps)
+    zl = dm.gaussian(eps[:, : p.n], dm.latent_factor(p.n, p.xi1))
     return 0.5 * (zl[:, p.i] > 0)[:, None] * erf(p.g * zl) / normaliser(p.g)
 
 
