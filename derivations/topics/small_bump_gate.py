@@ -152,7 +152,7 @@ def _class1_terms(p, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def class1_control_fit(p) -> tuple[np.ndarray, np.ndarray]:
-    r"""(means, coefficients) of the control variates :math:`\mathbb 1(Z_i>0)(\operatorname{sign}Z_j, Z_j, Z_j^3)`
+    r"""(means, coefficients) of the control variates :math:`\mathbb 1(Z_i>0)(Z_j, Z_j^3)`
     (Rao-Blackwellised like the statistic, same means) for :math:`\tfrac12\mathbb 1(Z_i>0)\operatorname{erf}(gZ_j)/\mathcal Z(g)`
     on class-1 latents: closed-form Gaussian means (:func:`numerics.models.erf_orthants.gated_control_means`),
     coefficients fitted on a pilot block seeded by the point, independent of the audit's blocks (so the
@@ -207,7 +207,7 @@ sigma_yx.step(
     "67",
     latex=r"= \mathbb{E}_{X, \langle e_i, X \rangle > 0 | Y=1} [X] \mathbb{P}(Y=1)",
     claimed=Sampled(lambda p: sized(p).n, restricted_class1,
-                    "E[X 1(X_i>0) | Y=1] P(Y=1); gate conditioned on Z_j, control variates (sign Z_j, Z_j, Z_j^3)"),
+                    "E[X 1(X_i>0) | Y=1] P(Y=1); gate conditioned on Z_j, control variates (Z_j, Z_j^3)"),
     after="bump.sigma_yx.eq66",
     previous_form=SIGMA_YX,
 )
@@ -218,7 +218,7 @@ sigma_yx.step(
         r"\right] \right] \mathbb{P}(Y=1)."
     ),
     claimed=Sampled(lambda p: sized(p).n, latent_form,
-                    "E[1(Z_i>0) erf(gZ)/Z(g) | Y=1] P(Y=1); gate conditioned on Z_j, control variates (sign Z_j, Z_j, Z_j^3)"),
+                    "E[1(Z_i>0) erf(gZ)/Z(g) | Y=1] P(Y=1); gate conditioned on Z_j, control variates (Z_j, Z_j^3)"),
 )
 
 # --------------------------------------------------------------------------- (69)-(70): inner expectation
