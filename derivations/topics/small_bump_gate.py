@@ -13,11 +13,13 @@ for unit variance.  Note 002 never introduces the normaliser; its formulas
 are checked for :math:`x = \operatorname{erf}(gZ)`.
 
 References never reuse the notes' algebra: the Gaussian integrals are
-computed by quadrature (mpmath at 30 digits in 1-D, scipy cubature in 2-D on
-the bivariate normal density), the gated covariances by Monte Carlo on
-sampled NLGP data with the label drawn too, the gradient flow by finite
-differences of the sampled loss, and conditional laws by linear algebra on
-:math:`\Sigma(\xi)`.
+computed by quadrature (mpmath at 30 digits in 1-D), the gated erf moments
+(half-space expectations and gated covariances) exactly by orthant
+probabilities (:mod:`numerics.models.erf_orthants`: each erf written as the
+mean of a sign, Sheppard's orthant formula, enumeration over the sign
+patterns; the mixture by total expectation over the drawn label), the
+gradient flow by finite differences of the sampled loss, and conditional laws
+by linear algebra on :math:`\Sigma(\xi)`.
 """
 
 from __future__ import annotations
@@ -28,9 +30,14 @@ import sympy as sp
 from hypothesis import strategies as st
 from scipy.special import erf
 
+from numerics.estimate import Estimate
 from numerics.models import datamodels as dm
+from numerics.control_variates import corrected as cv_corrected, fitted_coefficients
+from numerics.models.erf_orthants import (gate_given_site, gated_control_means, gated_controls, gated_erf_mean,
+                                          gated_erf_second_moment)
+from numerics.models.sampling import fixed_normals
 from numerics.gradients import central_difference
-from numerics.quadrature import bivariate_gaussian_expectation, gaussian_cutoff
+from numerics.quadrature import gaussian_cutoff
 
 from derivations.api import almost_surely, Chain, Correction, Sampled, Tolerances, claim, definition, eq, quote
 from derivations.topics._data import ERF_MIXTURE, NLGP_MIXTURE, sized
@@ -89,7 +96,38 @@ def sigma_yx_sampled(p, x, y):
     return (y * (x[:, p.i] > 0))[:, None] * x
 
 
-SIGMA_YX = Sampled(data=NLGP_MIXTURE, statistic=sigma_yx_sampled, description="E[g_i Y X] on the NLGP mixture")
+SIGMA_YX_SAMPLED = Sampled(data=NLGP_MIXTURE, statistic=sigma_yx_sampled, description="E[g_i Y X] on the NLGP mixture")
+
+
+def mixture_gated_mean(p, normalised: bool = True, labels: tuple[float, float] = (1.0, 0.0)) -> Estimate:
+    r""":math:`\mathbb{E}[g_i(X)\,Y X]` on the balanced two-class mixture, exactly.
+
+    Total expectation over the drawn label, :math:`\sum_y \mathbb P(Y=y)\, y\,
+    \mathbb E[\mathbb 1(Z_i > 0) X \mid Y=y]` with P(Y=y) = 1/2 and ``labels`` the values of y for the
+    classes xi_1, xi_2 (1 and 0); each class term is
+    :math:`\mathbb E[\mathbb 1(Z_i>0)\operatorname{erf}(gZ)]` by orthant probabilities
+    (:func:`numerics.models.erf_orthants.gated_erf_mean`), over the normaliser
+    :math:`\sqrt{Z_c(g)}` (quadrature) when ``normalised``.  :math:`X_i > 0 \iff Z_i > 0` since erf is increasing."""
+    q = sized(p)
+    scale = 1.0 / normaliser(q.g) if normalised else 1.0
+    value, error, details = np.zeros(q.n), np.zeros(q.n), []
+    for y, length in zip(labels, (q.xi1, q.xi2)):
+        if y == 0.0:
+            continue  # the class with y = 0 adds 0 * E[...]
+        est = gated_erf_mean(dm.covariance(q.n, length), q.g, q.i)
+        value += 0.5 * y * scale * est.value
+        error += 0.5 * abs(y) * scale * est.abs_error
+        details.append(est.detail)
+    error += 1e-13 * np.abs(value)  # the normaliser's quadrature (QUADPACK at 1e-13 relative)
+    return Estimate(value, "exact", error, detail="total expectation over the label; " + "; ".join(details))
+
+
+def sigma_yx_exact(p) -> Estimate:
+    r""":math:`\Sigma^{yx}(p_i) = \mathbb{E}[g_i Y X]` on the NLGP mixture (note 001), exactly."""
+    return mixture_gated_mean(p, normalised=True)
+
+
+SIGMA_YX = sigma_yx_exact
 
 sigma_yx = Chain(
     "bump.sigma_yx",
@@ -100,16 +138,67 @@ sigma_yx = Chain(
 )
 
 
-def restricted_class1(p, eps):
-    r"""The note's line (67): :math:`X\,1(X_i>0)` on class-1 data, times P(Y=1) = 1/2."""
+_CV_FITS: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+SMOOTH = ("linear", "cubic")
+
+
+def _class1_terms(p, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    r"""Per-sample :math:`\tfrac12\,\mathbb P(Z_i>0 \mid Z_j)\operatorname{erf}(gZ_j)/\mathcal Z(g)` (the gate
+    Rao-Blackwellised given :math:`Z_j`) and the controls, both shape (B, n, ...)."""
+    gate = gate_given_site(z, dm.covariance(p.n, p.xi1), p.i)
+    # the smooth controls only: a sign control would put back the discontinuity the conditioning removed,
+    # which costs randomized QMC more than it saves (measured)
+    return 0.5 * gate * erf(p.g * z) / normaliser(p.g), gated_controls(z, gate, SMOOTH)
+
+
+def class1_control_fit(p) -> tuple[np.ndarray, np.ndarray]:
+    r"""(means, coefficients) of the control variates :math:`\mathbb 1(Z_i>0)(Z_j, Z_j^3)`
+    (Rao-Blackwellised like the statistic, same means) for :math:`\tfrac12\mathbb 1(Z_i>0)\operatorname{erf}(gZ_j)/\mathcal Z(g)`
+    on class-1 latents: closed-form Gaussian means (:func:`numerics.models.erf_orthants.gated_control_means`),
+    coefficients fitted on a pilot block seeded by the point, independent of the audit's blocks (so the
+    estimate stays unbiased)."""
+    q = sized(p)
+    key = (q.n, q.i, float(q.xi1), float(q.g))
+    if key not in _CV_FITS:
+        if len(_CV_FITS) > 256:
+            _CV_FITS.clear()
+        t, c = _class1_terms(q, fixed_normals(dict(q), q.n, 8192, salt="control-variate pilot"))  # marginals, as _reduced
+        _CV_FITS[key] = (gated_control_means(dm.covariance(q.n, q.xi1), q.i, SMOOTH), fitted_coefficients(t, c))
+    return _CV_FITS[key]
+
+
+def _reduced(p, eps: np.ndarray) -> np.ndarray:
+    r"""Per-sample values whose entry j has the mean of :math:`\tfrac12\mathbb 1(Z_i>0)\operatorname{erf}(gZ_j)/\mathcal Z(g)`:
+    the gate conditioned on :math:`Z_j` (Rao-Blackwell), minus fitted control variates.
+
+    After the conditioning, entry j is a function of :math:`Z_j` alone, and :math:`Z_j \sim \mathcal N(0, 1)`
+    (unit diagonal of :math:`\Sigma(\xi_1)`); so entry j is sampled from coordinate j of the block, one
+    coordinate of the scrambled Sobol points per entry (a 1-D stratified sample, far better for randomized QMC
+    than the projection :math:`Z_j = (L\varepsilon)_j`).  The mean of each entry needs only its marginal law;
+    the joint law across entries does not enter."""
+    means, beta = class1_control_fit(p)
+    t, c = _class1_terms(p, eps[:, : p.n])
+    return cv_corrected(t, c, means, beta)
+
+
+def restricted_class1(p, eps, reduced: bool = True):
+    r"""The note's line (67): :math:`X\,1(X_i>0)` on class-1 data, times P(Y=1) = 1/2.  By default the
+    variance-reduced per-sample values (:func:`_reduced`; X_i > 0 iff Z_i > 0); ``reduced=False`` the raw ones
+    on class-1 data :math:`X = \operatorname{erf}(gZ)/\mathcal Z(g)`, :math:`Z = L\varepsilon`."""
     p = sized(p)
-    x1 = dm.nlgp(eps[:, : p.n], dm.latent_factor(p.n, p.xi1), p.g)
+    if reduced:
+        return _reduced(p, eps)
+    zl = dm.gaussian(eps[:, : p.n], dm.latent_factor(p.n, p.xi1))
+    x1 = erf(p.g * zl) / np.sqrt(dm.erf_variance(float(p.g)))
     return 0.5 * (x1[:, p.i] > 0)[:, None] * x1
 
 
-def latent_form(p, eps):
-    r"""The note's line (68): :math:`1(Z_i>0)\operatorname{erf}(gZ)/\mathcal Z(g)` on class-1 latents, times 1/2."""
+def latent_form(p, eps, reduced: bool = True):
+    r"""The note's line (68): :math:`1(Z_i>0)\operatorname{erf}(gZ)/\mathcal Z(g)` on class-1 latents, times 1/2
+    (variance-reduced per-sample values by default, as :func:`restricted_class1`)."""
     p = sized(p)
+    if reduced:
+        return _reduced(p, eps)
     zl = dm.gaussian(eps[:, : p.n], dm.latent_factor(p.n, p.xi1))
     return 0.5 * (zl[:, p.i] > 0)[:, None] * erf(p.g * zl) / normaliser(p.g)
 
@@ -117,7 +206,8 @@ def latent_form(p, eps):
 sigma_yx.step(
     "67",
     latex=r"= \mathbb{E}_{X, \langle e_i, X \rangle > 0 | Y=1} [X] \mathbb{P}(Y=1)",
-    claimed=Sampled(lambda p: 2 * sized(p).n + 1, restricted_class1, "E[X 1(X_i>0) | Y=1] P(Y=1)"),
+    claimed=Sampled(lambda p: sized(p).n, restricted_class1,
+                    "E[X 1(X_i>0) | Y=1] P(Y=1); gate conditioned on Z_j, control variates (Z_j, Z_j^3)"),
     after="bump.sigma_yx.eq66",
     previous_form=SIGMA_YX,
 )
@@ -127,7 +217,8 @@ sigma_yx.step(
         r"= \mathbb{E}_{Z_i > 0} \left[ \mathbb{E}_{Z | Z_i, Y=1} \left[ \frac{\text{erf}(gZ)}{\mathcal{Z}(g)} "
         r"\right] \right] \mathbb{P}(Y=1)."
     ),
-    claimed=Sampled(lambda p: 2 * sized(p).n + 1, latent_form, "E[1(Z_i>0) erf(gZ)/Z(g) | Y=1] P(Y=1)"),
+    claimed=Sampled(lambda p: sized(p).n, latent_form,
+                    "E[1(Z_i>0) erf(gZ)/Z(g) | Y=1] P(Y=1); gate conditioned on Z_j, control variates (Z_j, Z_j^3)"),
 )
 
 # --------------------------------------------------------------------------- (69)-(70): inner expectation
@@ -211,8 +302,10 @@ def _gaussian_conditioning(p):
 # --------------------------------------------------------------------------- (71)-(73): outer expectation
 def half_space_erf(p):
     r""":math:`\mathbb{E}[1(U>0)\operatorname{erf}(gV)]` for a standard bivariate normal
-    (U, V) with correlation r, by 2-D cubature of the density (no erf identity)."""
-    return bivariate_gaussian_expectation(lambda u, v: (u > 0) * erf(p.g * v), p.r)
+    (U, V) with correlation r, exactly by orthant probabilities (erf as the mean of a sign;
+    :func:`numerics.models.erf_orthants.gated_erf_mean`), no erf-Gaussian identity."""
+    est = gated_erf_mean(np.array([[1.0, p.r], [p.r, 1.0]]), p.g, 0)
+    return Estimate(est.value[1], "exact", est.abs_error[1], detail=est.detail)
 
 
 outer = Chain(
@@ -441,6 +534,18 @@ def gated_yx(p, x, y):
     return (y * (x[:, p.i] >= 0))[:, None] * x
 
 
+def gated_yx_exact(p) -> Estimate:
+    r""":math:`\langle g_1 y x \rangle` on the balanced mixture, x = erf(gZ), exactly (total expectation over y,
+    orthant probabilities); the gate's boundary x_i = 0 is a null set, so >= and > agree."""
+    return mixture_gated_mean(p, normalised=False)
+
+
+def gated_class1_exact(p) -> Estimate:
+    r""":math:`\mathbb{E}[g_1(x)\,x \mid y = 1]`, x = erf(gZ), Z ~ N(0, Sigma(xi_1)), exactly (orthant probabilities)."""
+    q = sized(p)
+    return gated_erf_mean(dm.covariance(q.n, q.xi1), q.g, q.i)
+
+
 EQ7_LATEX = (
     r"\Sigma^{yx}(p_1) = \frac{1}{\pi} \left[\tan^{-1} \left(\sqrt{\frac{\rho_{ik}^2}{\frac{1}{2g^2} + (1 - \rho_{ik}^2)}} "
     r"\right) \right]_k^\top, \quad \rho_{ik} = \exp \left(-\frac{(i-k)^2}{\xi_1^2} \right)."
@@ -453,7 +558,7 @@ claim(
     params=mixture_params,
     assumptions=DATA_002 + ("Sigma^{yx}(p_1) = <g_1 y x^T>_{x,y} over the balanced mixture, as defined in (5)",),
     claimed=eq7,
-    reference=Sampled(data=ERF_MIXTURE, statistic=gated_yx, description="E[g_1 y x] on the mixture"),
+    reference=gated_yx_exact,
     note_flag=FLAG_002,
 )
 claim(
@@ -464,7 +569,7 @@ claim(
     params=mixture_params,
     assumptions=DATA_002 + ("reading: the class-conditional E[g_1 x | y = 1] (no factor P(y = 1))",),
     claimed=eq7,
-    reference=Sampled(lambda p: 2 * sized(p).n + 1, gated_class1, "E[g_1 x | y = 1]"),
+    reference=gated_class1_exact,
     note_flag=FLAG_002,
     remark="The same line under the other reading of its left-hand side.",
 )
@@ -504,6 +609,14 @@ def gated_xx_class1(p, eps):
     return gate[:, None, None] * x[:, keep, None] * x[:, None, :]
 
 
+def gated_xx_class1_exact(p) -> Estimate:
+    r""":math:`\mathbb{E}[1(x_i \ge 0)\,x x^\top \mid y = 1]`, x = erf(gZ), rows k != i, n = 7, exactly:
+    a 3-D orthant expectation per entry (:func:`numerics.models.erf_orthants.gated_erf_second_moment`)."""
+    n = 7
+    keep = [k for k in range(n) if k != p.i]
+    return gated_erf_second_moment(dm.covariance(n, p.xi), p.g, p.i, keep, list(range(n)))
+
+
 def half_covariance(p):
     r"""Corrected (8): :math:`\frac{1}{\pi}\arcsin\frac{2g^2\rho_{kl}}{1+2g^2}` -- i.e. half of
     :math:`\mathbb{E}[x x^\top]`, independent of the gate index i (symmetry Z -> -Z)."""
@@ -526,7 +639,7 @@ claim(
         "a_i, a_k, c, sigma^2 = sigma_1^2 as in (9)-(12)",
     ),
     claimed=eq8_matrix,
-    reference=Sampled(7, gated_xx_class1, "E[1(x_i >= 0) x x^T | y = 1]"),
+    reference=gated_xx_class1_exact,
     note_flag=FLAG_002,
     corrected=Correction(
         latex=r"\Sigma^{xx}(p_1, p_1)_{kl} = \frac{1}{\pi} \sin^{-1} \left( \frac{2g^2 \rho_{kl}}{1 + 2g^2} \right)",
