@@ -32,6 +32,7 @@ from . import common as rc
 from . import routes
 from derivations.topics._notes import N003
 from .gaussian import decomposition
+from .steady_states import exact_flow_fourier
 
 definition(
     "relu.f.classes",
@@ -316,14 +317,21 @@ for loss_name, factor, text in (("half", 1.0, rc.LOSS_HALF), ("plain", 2.0, "los
         "6",
         latex=EQ6_LATEX,
         claimed=eq6_claimed,
-        reference=Sampled(rc.two_class_dim, (lambda k: lambda p, eps: rc.loss_gradient_fd(p, eps, rc.weights(p), k)
-                                             @ rc.fourier_basis(p))(factor), "P^T (-dL/dw)"),
+        # P^T (-dL/dw) of the exact Gaussian population loss, complex-step differentiated (Monte Carlo: the
+        # central differences of the sampled loss, flow_reference_sampled)
+        reference=(lambda k: lambda p: routes.times(exact_flow_fourier(p), (k, 0.0)))(factor),
         previous_form=lambda p: rc.fourier_basis(p).T @ (0.5 * elliptical_form(p)
                                                          - 0.5 * (rc.class_cov(p, 0) + rc.class_cov(p, 1)) @ rc.weights(p)),
         assumptions=(rc.FOURIER, "g from the elliptical form, g(q) = kappa q^{-1/2}"),
         remark=f"Reading: {text}. Follows from (4) with f = g Sigma_i w?",
         role="unstated",
     )
+
+
+def flow_reference_sampled(factor: float) -> Sampled:
+    """The Monte Carlo reference of the (6) steps: P^T (-dL/dw) by central differences of the sampled loss."""
+    return Sampled(rc.two_class_dim, lambda p, eps: rc.loss_gradient_fd(p, eps, rc.weights(p), factor) @ rc.fourier_basis(p),
+                   "P^T (-dL/dw)")
 
 
 # --------------------------------------------------------------------------- prose of section 2

@@ -437,9 +437,13 @@ first = Chain(
     "relu.gauss.first_moment",
     note=N001,
     params=GAUSS_PARAMS,
-    reference=Sampled(_class1_dim, restricted_first_moment, "E[X 1(S>0) | Y=1] on Gaussian data"),
-    assumptions=(GAUSSIAN, rc.RESTRICTED),
+    # E[X 1(S>0)] = d/dw E[ReLU(<w, X>)] (differentiation under the integral), by Richardson differences of a
+    # 1-D quadrature over the law of S: no conditioning on S, the note's route (Monte Carlo: FIRST_MOMENT_SAMPLED)
+    reference=routes.relu_gradient,
+    assumptions=(GAUSSIAN, rc.RESTRICTED, "reference: E[X 1(S>0) | Y=1] = d/dw E[ReLU(<w, X>) | Y=1], Richardson "
+                 "differences of a 1-D quadrature over the law N(0, w^T Sigma_1 w) of S"),
 )
+FIRST_MOMENT_SAMPLED = Sampled(_class1_dim, restricted_first_moment, "E[X 1(S>0) | Y=1] on Gaussian data")
 first.step(
     "6",
     latex=r"\mathbb{E}_{X, S > 0 | Y=1} [X] = \mathbb{E}_{S > 0 | Y=1} [\mathbb{E}_{X|S,Y=1} [X]].",

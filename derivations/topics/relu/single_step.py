@@ -456,6 +456,16 @@ def eq69_statistic(p, eps) -> np.ndarray:
     return 2 * _col(on * s) * v[None, :]
 
 
+CONDITIONAL_MEAN_SAMPLED = Sampled(lambda p: p.n, conditional_mean_x, "E[x | S > 0, y = 1]")
+
+
+def conditional_mean_exact(p) -> Estimate:
+    r""":math:`\mathbb E[x | S>0, y=1] = 2\,\partial_w\mathbb E[\operatorname{ReLU}(\langle w, x\rangle)]` (P(S>0) = 1/2;
+    differentiation under the integral), by Richardson differences of a 1-D quadrature over the law of S
+    (:func:`routes.relu_gradient`): no conditioning on S, the note's route."""
+    return routes.times(routes.relu_gradient(p), (2.0, 0.0))
+
+
 claim(
     "relu.step000.eq69",
     sources=[eq(N000, "69")],
@@ -463,7 +473,7 @@ claim(
     params=GAUSS_PLAIN,
     assumptions=GAUSS_TEXT,
     claimed=Sampled(lambda p: p.n, eq69_statistic, "2 s 1(s>0) v_1 per sample"),
-    reference=Sampled(lambda p: p.n, conditional_mean_x, "E[x | S > 0, y = 1]"),
+    reference=lambda p: conditional_mean_exact(p),
 )
 
 
@@ -482,7 +492,7 @@ claim(
     params=GAUSS_PLAIN,
     assumptions=GAUSS_TEXT,
     claimed=eq71_claimed,
-    reference=Sampled(lambda p: p.n, conditional_mean_x, "E[x | S > 0, y = 1]"),
+    reference=lambda p: conditional_mean_exact(p),
     remark="The conditional version of note 001 (12): twice it, since P(S > 0 | y = 1) = 1/2.",
 )
 
@@ -519,9 +529,12 @@ second = Chain(
     "relu.step000.second_moment",
     note=N000,
     params=GAUSS_PLAIN,
-    reference=Sampled(lambda p: p.n, conditional_second_moment, "E[x x^T | S > 0, y = 1]"),
-    assumptions=GAUSS_TEXT,
+    # E[x x^T | S > 0] as the Hessian of E[ReLU(<w, x>)^2] (Monte Carlo: SECOND_MOMENT_SAMPLED)
+    reference=routes.conditional_second_moment,
+    assumptions=GAUSS_TEXT + ("reference: E[x x^T | S>0, y=1] = Hessian in w of E[ReLU(<w, x>)^2 | y=1], by Richardson "
+                              "second differences of a 1-D quadrature over the law of S",),
 )
+SECOND_MOMENT_SAMPLED = Sampled(lambda p: p.n, conditional_second_moment, "E[x x^T | S > 0, y = 1]")
 second.step(
     "70",
     latex=(r"\mathbb{E}_{S>0|y=1} [\mathbb{E}_{x|S,y=1} [xx^\top]] = \mathbb{E}_{S>0|y=1} [A_1 \Sigma_1 A_1^\top] = "
