@@ -201,3 +201,36 @@ def antithetic(statistic: Callable[[np.ndarray], np.ndarray]) -> Callable[[np.nd
         return 0.5 * (np.asarray(statistic(eps), float) + np.asarray(statistic(-eps), float))
 
     return paired
+
+
+def conditional_exceedance_nlgp(z: np.ndarray, cov: np.ndarray, w: np.ndarray, gain: float, norm: float,
+                                levels: np.ndarray) -> np.ndarray:
+    r"""Per-sample :math:`\mathbb P(S > a \mid Z_{-k})` for :math:`S = \langle w, X\rangle`, X the NLGP
+    :math:`\operatorname{erf}(gZ)/c`, for each level a (shape (B, len(levels))): its mean is :math:`\mathbb P(S > a)`
+    (conditional Monte Carlo).
+
+    k is the coordinate with the largest :math:`|w_k|\tau_k`; given the others, :math:`Z_k \sim \mathcal N(\mu_k, \tau_k^2)`
+    and :math:`S > a` iff :math:`\operatorname{erf}(gZ_k)` is beyond :math:`c(a - r)/w_k` (r: the other terms), an
+    interval of :math:`Z_k` with the end :math:`t = \operatorname{erfinv}(c(a - r)/w_k)/g`."""
+    prec, tau = latent_precision(cov)
+    x = erf(gain * z) / norm
+    k = int(np.argmax(np.abs(w) * tau))
+    r = x @ w - w[k] * x[:, k]
+    mu = z[:, k] - (z @ prec[:, k]) / prec[k, k]
+    level = norm * (np.asarray(levels, float)[None, :] - r[:, None]) / w[k]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = np.where(level <= -1.0, -np.inf, np.where(level >= 1.0, np.inf, erfinv(np.clip(level, -1.0, 1.0)) / gain))
+    side = (mu[:, None] - t) / tau[k] if w[k] > 0 else (t - mu[:, None]) / tau[k]
+    return ndtr(side)
+
+
+def odd_mean(h: Callable[[np.ndarray], np.ndarray], orders: tuple[int, int] = (160, 240)) -> Estimate:
+    r""":math:`\mathbb E[h(U)]`, :math:`U \sim \mathcal N(0,1)`, by Gauss-Legendre on :math:`[-9.5, 9.5]` at two orders
+    (the error is their difference); for the mean of a coordinatewise map of a centred Gaussian."""
+    vals = []
+    for order in orders:
+        x, wt = roots_legendre(order)
+        u = CUT * x
+        vals.append(float(np.sum(CUT * wt * np.exp(-0.5 * u * u) / math.sqrt(2 * math.pi) * h(u))))
+    return Estimate(np.asarray(vals[1]), "quadrature", np.asarray(abs(vals[1] - vals[0]) + 1e-16),
+                    detail=f"1-D Gauss-Legendre on [-{CUT}, {CUT}], orders {orders} (error = difference)")
