@@ -159,19 +159,21 @@ def latent_precision(cov: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return q, 1.0 / np.sqrt(np.diag(q))
 
 
-def conditional_restricted_mean_nlgp(z: np.ndarray, cov: np.ndarray, w: np.ndarray, gain: float,
-                                     norm: float) -> np.ndarray:
-    r"""Per-sample :math:`\mathbb E[1(S\ge 0)X_j \mid Z_{-k(j)}]` for the NLGP :math:`X = \operatorname{erf}(gZ)/c`:
-    its mean is :math:`f(w)_j = \mathbb E[1(\langle w,X\rangle\ge0)X_j]` (conditional Monte Carlo).
+def conditional_restricted_mean(z: np.ndarray, cov: np.ndarray, w: np.ndarray, kind: str = "nlgp", gain: float = 1.0,
+                                norm: float = 1.0) -> np.ndarray:
+    r"""Per-sample :math:`\mathbb E[1(S\ge 0)X_j \mid Z_{-k(j)}]` for :math:`X = h(Z)` coordinatewise, h the NLGP map
+    :math:`\operatorname{erf}(gz)/c` (``kind`` "nlgp"), the identity ("gaussian") or the sign ("sign"): its mean is
+    :math:`f(w)_j = \mathbb E[1(\langle w,X\rangle\ge0)X_j]` (conditional Monte Carlo).
 
     For output j one other coordinate k = k(j) (the largest :math:`|w_k|\tau_k`, k != j) is integrated out:
-    given :math:`Z_{-k}`, :math:`Z_k \sim \mathcal N(\mu_k, \tau_k^2)` with :math:`\mu_k = Z_k - (QZ)_k/Q_{kk}`,
-    and :math:`S = w_k X_k + r \ge 0` iff :math:`Z_k` lies beyond :math:`t = \operatorname{erfinv}(-cr/w_k)/g`
-    (erf is increasing), so the indicator becomes :math:`\Phi(\pm(\mu_k - t)/\tau_k)` (0 or 1 when
-    :math:`|cr/w_k| \ge 1`).  ``z``: latent draws (B, n); ``norm`` = c."""
+    given :math:`Z_{-k}`, :math:`Z_k \sim \mathcal N(\mu_k, \tau_k^2)` with :math:`\mu_k = Z_k - (QZ)_k/Q_{kk}`.
+    With :math:`S = w_k h(Z_k) + r`: for increasing h, :math:`S \ge 0` iff :math:`Z_k` lies beyond
+    :math:`t = h^{-1}(-r/w_k)` (for the NLGP :math:`t = \operatorname{erfinv}(-cr/w_k)/g`, no solution when
+    :math:`|cr/w_k| \ge 1`), so the indicator becomes :math:`\Phi(\pm(\mu_k - t)/\tau_k)`; for the sign,
+    :math:`\Phi(\mu_k/\tau_k)1(w_k + r \ge 0) + \Phi(-\mu_k/\tau_k)1(r - w_k \ge 0)`.  ``z``: latent draws (B, n)."""
     prec, tau = latent_precision(cov)
     n = len(w)
-    x = erf(gain * z) / norm
+    x = erf(gain * z) / norm if kind == "nlgp" else (z if kind == "gaussian" else np.sign(z))
     s = x @ w
     mu = z - (z @ prec) / np.diag(prec)
     score = np.abs(w) * tau
@@ -182,14 +184,27 @@ def conditional_restricted_mean_nlgp(z: np.ndarray, cov: np.ndarray, w: np.ndarr
         k = max(others, key=lambda i: score[i])
         if k not in prob_cache:
             r = s - w[k] * x[:, k]
-            level = -norm * r / w[k]  # erf(g Z_k) must exceed (w_k > 0) or stay below (w_k < 0) this level
-            with np.errstate(invalid="ignore", divide="ignore"):
-                t = np.where(level <= -1.0, -np.inf, np.where(level >= 1.0, np.inf,
-                                                              erfinv(np.clip(level, -1.0, 1.0)) / gain))
-            side = (mu[:, k] - t) / tau[k] if w[k] > 0 else (t - mu[:, k]) / tau[k]
-            prob_cache[k] = ndtr(side)
+            if kind == "sign":
+                up = ndtr(mu[:, k] / tau[k])
+                prob_cache[k] = up * (w[k] + r >= 0) + (1.0 - up) * (r - w[k] >= 0)
+            else:
+                if kind == "nlgp":
+                    level = -norm * r / w[k]  # erf(g Z_k) must exceed (w_k > 0) or stay below (w_k < 0) this level
+                    with np.errstate(invalid="ignore", divide="ignore"):
+                        t = np.where(level <= -1.0, -np.inf, np.where(level >= 1.0, np.inf,
+                                                                      erfinv(np.clip(level, -1.0, 1.0)) / gain))
+                else:
+                    t = -r / w[k]
+                side = (mu[:, k] - t) / tau[k] if w[k] > 0 else (t - mu[:, k]) / tau[k]
+                prob_cache[k] = ndtr(side)
         out[:, j] = x[:, j] * prob_cache[k]
     return out
+
+
+def conditional_restricted_mean_nlgp(z: np.ndarray, cov: np.ndarray, w: np.ndarray, gain: float,
+                                     norm: float) -> np.ndarray:
+    """:func:`conditional_restricted_mean` for the NLGP."""
+    return conditional_restricted_mean(z, cov, w, "nlgp", gain, norm)
 
 
 def antithetic(statistic: Callable[[np.ndarray], np.ndarray]) -> Callable[[np.ndarray], np.ndarray]:
