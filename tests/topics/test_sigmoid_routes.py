@@ -45,3 +45,19 @@ def test_shifted_threshold_is_refuted(shift):
               params={"n": st.just(6), "xi": disc.lengths, "g": disc.gains, "w_seed": st.integers(0, 2**16)},
               tolerances=Tolerances(scale=1.0))
     assert audit_claim(c, SETTINGS, lambda i: None)["verdict"] == ("confirmed" if shift == 0.0 else "refuted")
+
+
+def test_dominance_matches_monte_carlo():
+    p = Point({"n": 8, "xi1": 1.4, "xi0": 0.6, "w_seed": 5})
+    mc = montecarlo.expectation(lambda eps: disc.dominance_sampled(p, eps), 2, 1 << 16, np.random.default_rng(5))
+    new = disc.dominance_exact(p)
+    assert abs(float(new.value) - float(mc.value)) <= 5 * float(mc.std_error) + float(new.abs_error)
+
+
+@pytest.mark.parametrize("factor", [1.0, 1.01])
+def test_dominance_constant(factor):
+    """The polar-angle closed form (2/pi) atan(s_1/s_0) against the exact route; off by 1 %: refuted."""
+    c = claim(f"test.sigmoid.routes.dominance{factor}", sources=[quote(N004, "test variant")], latex="test",
+              claimed=lambda p: factor * 2 / np.pi * np.arctan(disc.std_devs(p)[0] / disc.std_devs(p)[1]),
+              reference=disc.dominance_exact, params=disc.gauss_params)
+    assert audit_claim(c, SETTINGS, lambda i: None)["verdict"] == ("confirmed" if factor == 1.0 else "refuted")

@@ -341,7 +341,22 @@ def dominance_sampled(p, eps) -> np.ndarray:
     return (np.abs(s1 * eps[:, 0]) > np.abs(s0 * eps[:, 1])).astype(float)
 
 
-DOMINANCE = Sampled(2, dominance_sampled, "P(|<w,X_1>| > |<w,X_0>|) by Monte Carlo")
+DOMINANCE_SAMPLED = Sampled(2, dominance_sampled, "P(|<w,X_1>| > |<w,X_0>|) by Monte Carlo")
+
+
+def dominance_exact(p) -> Estimate:
+    r""":math:`\mathbb P(|s_1U| > |s_0V|)` for independent standard normals, conditioning on the class-0 projection
+    :math:`s_0V` (the note's chain conditions on the class-1 one): given V, the event has probability
+    :math:`\mathbb P(|U| > s_0|V|/s_1) = \operatorname{erfc}(s_0|V|/(\sqrt2 s_1))`, integrated over the half-normal
+    law of |V| by adaptive quadrature (scipy, its error estimate)."""
+    s1, s0 = std_devs(p)
+    value, err = integrate.quad(lambda v: erfc(s0 * v / (SQRT2 * s1)) * 2 * np.exp(-0.5 * v * v) / np.sqrt(2 * np.pi),
+                                0.0, np.inf, epsabs=1e-14, epsrel=1e-12)
+    return Estimate(np.asarray(value), "quadrature", np.asarray(err + 1e-15),
+                    detail="conditioning on the class-0 projection, 1-D adaptive quadrature over |V|")
+
+
+DOMINANCE = dominance_exact
 
 
 def _quad(f, a: float, b: float) -> tuple[float, float]:
