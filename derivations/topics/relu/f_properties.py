@@ -9,10 +9,16 @@ Two classes :math:`X_1 \sim p(\xi_1)`, :math:`X_0 \sim p(\xi_0)` with
          = \mathbb E_{X|Y=Y_i}[\mathbb 1(\langle w, X\rangle \ge 0)X].
 
 Data families (:mod:`numerics.models.families`): Gaussian, NLGP (note 003 (7)),
-elliptical Student-t, and the hypercube limit sign(Z).  Properties of f are
+elliptical Student-t, and the hypercube limit sign(Z).  Properties 1-2 of f are
 checked on common random numbers: both sides are estimated on the same
 sampled X, so an invariance is tested against the standard error of the
-paired difference.  Y_i = 1 for class :math:`\xi_1` (the class with label 1).
+paired difference.  Property 3, property 4's transpose rule and footnote 2
+compute f at both arguments by the low-dimensional routes of :mod:`.routes`
+(Gaussian regression and the chi-square mixing moment for Gaussian and
+Student-t data, orthant enumeration for the hypercube, conditional Monte Carlo
+for the NLGP); the elliptical form is checked against the gradient of
+:math:`\mathbb E[\operatorname{ReLU}(\langle w, X\rangle)]` by 1-D quadrature and Richardson
+differences.  Y_i = 1 for class :math:`\xi_1` (the class with label 1).
 """
 
 from __future__ import annotations

@@ -18,7 +18,11 @@ so that :math:`\operatorname{Cov}(AX, S) = 0`, and for Gaussian X
 References: Monte Carlo on sampled data (paired with the claimed side where
 both are sampled), exact Gaussian conditioning by linear algebra on the joint
 covariance of (X, S), 1-D quadrature for the law of S, and central
-differences of the per-sample loss for the flow.
+differences of the per-sample loss for the flow.  The decomposition's covariance
+and independence facts, the symmetry of :math:`S^2` and the first moment
+:math:`\mathbb E[X1(S>0)]` are computed without sampling where the family allows it
+(:mod:`.routes`: Gaussian regression down to half-normal moments, pair moments by
+1-D quadrature, orthant enumeration, the gradient of :math:`\mathbb E[\operatorname{ReLU}(S)]`).
 """
 
 from __future__ import annotations
