@@ -418,6 +418,15 @@ def eq10_statistic(p, eps):
     return (s * (s > 0))[:, None] * v[None, :]
 
 
+def eq10_claimed(p, ctx):
+    r"""(10) as written, :math:`\mathbb E_{S>0|Y=1}[Sv] = \mathbb E[S\,1(S>0)]\,v`, the restricted mean of S by
+    quadrature of its law :math:`\mathcal N(0, w^\top\Sigma_1w)` (sampled form: :func:`eq10_statistic`)."""
+    w = rc.weights(p)
+    cov = rc.latent_cov(p, 1)
+    v, _ = decomposition(cov, w)
+    return _vector_times(v, _half_line(ctx, float(w @ cov @ w), 1))
+
+
 def eq11_claimed(p, ctx):
     r""":math:`\mathbb E_{S|S>0,Y=1}[S]\,v\,\mathbb P(S>0|Y=1)` with the conditional mean and the
     probability each computed by quadrature of the law of S."""
@@ -456,7 +465,7 @@ first.step(
 first.step(
     "10",
     latex=r"\mathbb{E}_{X, S > 0 | Y=1} [X] = \mathbb{E}_{S > 0 | Y=1} [Sv]",
-    claimed=Sampled(_class1_dim, eq10_statistic, "S 1(S>0) v per sample"),
+    claimed=eq10_claimed,
 )
 first.step(
     "11",

@@ -456,6 +456,18 @@ def eq69_statistic(p, eps) -> np.ndarray:
     return 2 * _col(on * s) * v[None, :]
 
 
+def eq69_claimed(p, ctx) -> Estimate:
+    r"""(69) as written, :math:`\mathbb E_{S>0|y=1}[s]\,v_1 = 2\,\mathbb E[s\,1(s>0)]\,v_1`, the mean by quadrature of the
+    law :math:`\mathcal N(0, w^\top\Sigma_1w)` of s (sampled form: :func:`eq69_statistic`)."""
+    w = rc.weights(p)
+    cov = rc.latent_cov(p, 1)
+    v, _ = decomposition(cov, w)
+    half = ctx.gaussian_expectation(lambda s: s, mean=0, var=float(w @ cov @ w), lower=0)
+    value = 2 * float(half.value)
+    return Estimate(v * value, "quadrature", np.abs(v) * 2 * float(half.abs_error) + 1e-15 * np.abs(v * value),
+                    detail=half.detail)
+
+
 CONDITIONAL_MEAN_SAMPLED = Sampled(lambda p: p.n, conditional_mean_x, "E[x | S > 0, y = 1]")
 
 
@@ -472,7 +484,7 @@ claim(
     latex=(r"\mathbb{E}_{S>0|y=1} [\mathbb{E}_{x|S,y=1} [x]] = \mathbb{E}_{S>0|y=1} [sv_1] = \mathbb{E}_{S>0|y=1} [s] v_1,"),
     params=GAUSS_PLAIN,
     assumptions=GAUSS_TEXT,
-    claimed=Sampled(lambda p: p.n, eq69_statistic, "2 s 1(s>0) v_1 per sample"),
+    claimed=eq69_claimed,
     reference=lambda p: conditional_mean_exact(p),
 )
 
