@@ -9,10 +9,16 @@ Two classes :math:`X_1 \sim p(\xi_1)`, :math:`X_0 \sim p(\xi_0)` with
          = \mathbb E_{X|Y=Y_i}[\mathbb 1(\langle w, X\rangle \ge 0)X].
 
 Data families (:mod:`numerics.models.families`): Gaussian, NLGP (note 003 (7)),
-elliptical Student-t, and the hypercube limit sign(Z).  Properties of f are
+elliptical Student-t, and the hypercube limit sign(Z).  Properties 1-2 of f are
 checked on common random numbers: both sides are estimated on the same
 sampled X, so an invariance is tested against the standard error of the
-paired difference.  Y_i = 1 for class :math:`\xi_1` (the class with label 1).
+paired difference.  Property 3, property 4's transpose rule and footnote 2
+compute f at both arguments by the low-dimensional routes of :mod:`.routes`
+(Gaussian regression and the chi-square mixing moment for Gaussian and
+Student-t data, orthant enumeration for the hypercube, conditional Monte Carlo
+for the NLGP); the elliptical form is checked against the gradient of
+:math:`\mathbb E[\operatorname{ReLU}(\langle w, X\rangle)]` by 1-D quadrature and Richardson
+differences.  Y_i = 1 for class :math:`\xi_1` (the class with label 1).
 """
 
 from __future__ import annotations
@@ -29,8 +35,10 @@ from numerics.estimate import Estimate
 
 from derivations.api import Chain, Correction, Sampled, Tolerances, claim, definition, eq, quote
 from . import common as rc
+from . import routes
 from derivations.topics._notes import N003
 from .gaussian import decomposition
+from .steady_states import exact_flow_fourier
 
 definition(
     "relu.f.classes",
@@ -144,9 +152,12 @@ for distance in ("ring", "plain"):
                       if distance == "ring" else
                       "reading: the plain distance of note 003 (2) (Toeplitz: not invariant under circular shifts)"),
                      "class-1 data from the family (Gaussian, NLGP, Student-t, hypercube)", "C: shift down by one"),
-        claimed=Sampled(rc.two_class_dim, shifted, "C f(w)"),
-        reference=Sampled(rc.two_class_dim, lambda p, eps: f_samples(p, eps, fo.cyclic_shift(p.n) @ rc.weights(p)), "f(C w)"),
+        # f by the low-dimensional routes of routes.py (Monte Carlo sides: PROPERTY3_SAMPLED)
+        claimed=routes.restricted_mean_side(transform_f=lambda p: fo.cyclic_shift(p.n)),
+        reference=routes.restricted_mean_side(transform_w=lambda p: fo.cyclic_shift(p.n)),
     )
+PROPERTY3_SAMPLED = (Sampled(rc.two_class_dim, shifted, "C f(w)"),
+                     Sampled(rc.two_class_dim, lambda p, eps: f_samples(p, eps, fo.cyclic_shift(p.n) @ rc.weights(p)), "f(C w)"))
 
 
 # --------------------------------------------------------------------------- property 4 and footnote 2
@@ -199,8 +210,8 @@ claim(
     params=ELLIPTIC,
     assumptions=("Gaussian or Student-t class-1 data with scatter Sigma(xi), " + rc.PLAIN,
                  "A = Sigma^{1/2} Q Sigma^{-1/2}, Q random orthogonal: p(Ax) = p(x), A not orthogonal"),
-    claimed=Sampled(rc.two_class_dim, transpose_rule_claimed, "A^{-1} f(w)"),
-    reference=Sampled(rc.two_class_dim, lambda p, eps: f_samples(p, eps, law_preserving_map(p).T @ rc.weights(p)), "f(A^T w)"),
+    claimed=routes.restricted_mean_side(transform_f=lambda p: np.linalg.inv(law_preserving_map(p))),
+    reference=routes.restricted_mean_side(transform_w=lambda p: law_preserving_map(p).T),
     remark="Not in the note: the transformation rule derivcheck derives from p(Ax) = p(x), checked the same way.",
 )
 
@@ -216,9 +227,13 @@ claim(
     latex=r"f(Aw) = Af(w) \quad (A \text{ orthogonal}, \ p_\xi(Ax) = p_\xi(x))",
     params={**F_PARAMS, "map": st.sampled_from(["reflection", "minus_identity"])},
     assumptions=F_DATA + ("A: the reflection i -> n-1-i or -I, orthogonal maps preserving every family's law",),
-    claimed=Sampled(rc.two_class_dim, lambda p, eps: f_samples(p, eps, rc.weights(p)) @ orthogonal_map(p).T, "A f(w)"),
-    reference=Sampled(rc.two_class_dim, lambda p, eps: f_samples(p, eps, orthogonal_map(p) @ rc.weights(p)), "f(A w)"),
+    claimed=routes.restricted_mean_side(transform_f=orthogonal_map),
+    reference=routes.restricted_mean_side(transform_w=orthogonal_map),
 )
+TRANSPOSE_RULE_SAMPLED = (Sampled(rc.two_class_dim, transpose_rule_claimed, "A^{-1} f(w)"),
+                          Sampled(rc.two_class_dim, lambda p, eps: f_samples(p, eps, law_preserving_map(p).T @ rc.weights(p)), "f(A^T w)"))
+FOOTNOTE2_SAMPLED = (Sampled(rc.two_class_dim, lambda p, eps: f_samples(p, eps, rc.weights(p)) @ orthogonal_map(p).T, "A f(w)"),
+                     Sampled(rc.two_class_dim, lambda p, eps: f_samples(p, eps, orthogonal_map(p) @ rc.weights(p)), "f(A w)"))
 claim(
     "relu.f.property4_captures",
     sources=[quote(N003, "(Note property 4 captures properties 2 and 3.)")],
@@ -257,9 +272,11 @@ claim(
     latex=r"f(w) = g(w^\top \Sigma_i w) \Sigma_i w, \quad g(x) \sim x^{-\frac{1}{2}}",
     params=ELLIPTIC,
     assumptions=("Gaussian or Student-t class-1 data, Cov = Sigma(xi_1), " + rc.PLAIN,
-                 "g(q) = kappa q^{-1/2} with kappa = E[max(T, 0)] of the unit-variance marginal, by quadrature"),
+                 "g(q) = kappa q^{-1/2} with kappa = E[max(T, 0)] of the unit-variance marginal, by quadrature",
+                 "reference: (4), the gradient of E[ReLU(<w, X>)] by Richardson differences, E[ReLU] a 1-D integral over "
+                 "the law of <w, Z> times E[R] (X = R Z; R = 1 for Gaussian data)"),
     claimed=elliptical_form,
-    reference=F_DERIVATIVE,
+    reference=routes.relu_gradient,
     remark="For elliptical data E[X | S] = S Sigma w / q, so the x^{-1/2} scaling is exact, not only asymptotic.",
 )
 
@@ -306,14 +323,21 @@ for loss_name, factor, text in (("half", 1.0, rc.LOSS_HALF), ("plain", 2.0, "los
         "6",
         latex=EQ6_LATEX,
         claimed=eq6_claimed,
-        reference=Sampled(rc.two_class_dim, (lambda k: lambda p, eps: rc.loss_gradient_fd(p, eps, rc.weights(p), k)
-                                             @ rc.fourier_basis(p))(factor), "P^T (-dL/dw)"),
+        # P^T (-dL/dw) of the exact Gaussian population loss, complex-step differentiated (Monte Carlo: the
+        # central differences of the sampled loss, flow_reference_sampled)
+        reference=(lambda k: lambda p: routes.times(exact_flow_fourier(p), (k, 0.0)))(factor),
         previous_form=lambda p: rc.fourier_basis(p).T @ (0.5 * elliptical_form(p)
                                                          - 0.5 * (rc.class_cov(p, 0) + rc.class_cov(p, 1)) @ rc.weights(p)),
         assumptions=(rc.FOURIER, "g from the elliptical form, g(q) = kappa q^{-1/2}"),
         remark=f"Reading: {text}. Follows from (4) with f = g Sigma_i w?",
         role="unstated",
     )
+
+
+def flow_reference_sampled(factor: float) -> Sampled:
+    """The Monte Carlo reference of the (6) steps: P^T (-dL/dw) by central differences of the sampled loss."""
+    return Sampled(rc.two_class_dim, lambda p, eps: rc.loss_gradient_fd(p, eps, rc.weights(p), factor) @ rc.fourier_basis(p),
+                   "P^T (-dL/dw)")
 
 
 # --------------------------------------------------------------------------- prose of section 2

@@ -18,7 +18,11 @@ so that :math:`\operatorname{Cov}(AX, S) = 0`, and for Gaussian X
 References: Monte Carlo on sampled data (paired with the claimed side where
 both are sampled), exact Gaussian conditioning by linear algebra on the joint
 covariance of (X, S), 1-D quadrature for the law of S, and central
-differences of the per-sample loss for the flow.
+differences of the per-sample loss for the flow.  The decomposition's covariance
+and independence facts, the symmetry of :math:`S^2` and the first moment
+:math:`\mathbb E[X1(S>0)]` are computed without sampling where the family allows it
+(:mod:`.routes`: Gaussian regression down to half-normal moments, pair moments by
+1-D quadrature, orthant enumeration, the gradient of :math:`\mathbb E[\operatorname{ReLU}(S)]`).
 """
 
 from __future__ import annotations
@@ -29,7 +33,10 @@ from hypothesis import strategies as st
 from numerics.estimate import Estimate
 
 from derivations.api import Chain, Correction, Sampled, Tolerances, claim, definition, eq, incomplete, quote
+from numerics import conditioning as cd
+
 from . import common as rc
+from . import routes
 from derivations.topics._notes import N000, N001, N003
 
 definition(
@@ -204,6 +211,18 @@ def cross_covariance(p, eps):
     return (x @ w)[:, None] * (x @ a.T)
 
 
+def cross_covariance_exact(p) -> Estimate:
+    r""":math:`\mathbb E[S\,AX] = A\,\operatorname{Cov}(X)\,w` by linearity, with Cov(X) computed from the family's
+    construction by 1-D routes (:func:`routes.covariance`: pair moments conditioned on one coordinate, chi-square
+    quadrature), not from the formula used to build A."""
+    w = _unit_weights(p, rc.class_cov(p, 1))
+    _, a = decomposition(rc.class_cov(p, 1), w)
+    cov = routes.covariance(p, 1)
+    value = a @ cov.value @ w
+    err = np.abs(a) @ cov.abs_error @ np.abs(w) + 1e-15 * (np.abs(a) @ np.abs(cov.value) @ np.abs(w))
+    return Estimate(value, "quadrature", err, detail="A Cov(X) w, " + cov.detail)
+
+
 SINGLE_CLASS = {"n": rc.small_n, "xi1": rc.lengths, "xi0": rc.lengths, "w_seed": rc.seeds}
 claim(
     "relu.decomposition.zero_covariance",
@@ -216,9 +235,10 @@ claim(
     assumptions=("Sigma_1 in v is the actual covariance of the class-1 data (exact for each family)",
                  "any mean-zero data: Gaussian, NLGP, Student-t, hypercube; w scaled to Var S = 1"),
     claimed=lambda p: np.zeros(p.n),
-    reference=Sampled(rc.two_class_dim, cross_covariance, "E[S A X] on class-1 data"),
+    reference=lambda p: cross_covariance_exact(p),
     tolerances=Tolerances(scale=1.0),  # |Cov(S, X_i)| <= 1 for unit-variance S and coordinates of variance <= 1
 )
+CROSS_COVARIANCE_SAMPLED = Sampled(rc.two_class_dim, cross_covariance, "E[S A X] on class-1 data")
 
 
 def gaussian_conditioning(p) -> np.ndarray:
@@ -272,6 +292,28 @@ def independence_witness(p, eps):
     return joint - apart
 
 
+INDEPENDENCE_SAMPLED = Sampled(lambda p: 3 * p.n, independence_witness, "E[phi(S) psi(AX)] - E[phi(S')] E[psi(AX'')]")
+
+
+def independence_witness_exact(p) -> Estimate:
+    r"""The witness of :func:`independence_witness` from the joint Gaussian law of (S, AX) (Gaussian regression of
+    AX on S, 1-D half-normal moments): :math:`\mathbb E[1(S>0)AX]`, and
+    :math:`\mathbb E[|S|(AX)_i^2] - \mathbb E|S|\,\mathbb E[(AX)_i^2]` with :math:`\mathbb E|S| (AX)_i^2 = 2\mathbb E[S 1(S>0)(AX)_i^2]`
+    (the law of (S, AX) is symmetric) and :math:`\mathbb E[1(S>0)]\mathbb E[AX] = 0`."""
+    cov = routes.sampled_cov(p, 1)
+    w = _unit_weights(p, rc.class_cov(p, 1))
+    _, a = decomposition(rc.class_cov(p, 1), w)
+    first = cd.regression_moment(cov, w, a, {0: 1.0})
+    joint = cd.regression_square_moment(cov, w, a, {1: 2.0})
+    m1, e1 = cd.half_normal_moment(1)
+    q = float(w @ cov @ w)
+    var = np.einsum("ij,jk,ik->i", a, cov, a)
+    apart = 2 * np.sqrt(q) * m1 * var
+    value = np.concatenate([first.value, joint.value - apart])
+    err = np.concatenate([first.abs_error, joint.abs_error + 2 * np.sqrt(q) * e1 * var + 1e-15 * apart])
+    return Estimate(value, "quadrature", err, detail=first.detail)
+
+
 claim(
     "relu.decomposition.independent",
     sources=[quote(N001, "Since  $X$  is Gaussian, this implies they are independent.")],
@@ -280,7 +322,7 @@ claim(
     assumptions=(GAUSSIAN, "independence tested through Cov(1(S>0), (AX)_i) = 0 and Cov(|S|, (AX)_i^2) = 0 for every i",
                  "w scaled to Var S = 1"),
     claimed=lambda p: np.zeros(2 * p.n),
-    reference=Sampled(lambda p: 3 * p.n, independence_witness, "E[phi(S) psi(AX)] - E[phi(S')] E[psi(AX'')]"),
+    reference=lambda p: independence_witness_exact(p),
     tolerances=Tolerances(scale=1.0),  # E|S| (AX)_i^2 <= E[S^2]^(1/2) E[(AX)_i^4]^(1/2) = O(1) at unit variances
     remark=("The note's next paragraph ('For general data, this does not imply independence') is not encoded: "
             "an inequality is not a claim the engine can check."),
@@ -328,7 +370,7 @@ claim(
     assumptions=(rc.CONDITIONAL, "Sigma_1 = Cov(X | Y = 1), exact for each family",
                  "Gaussian, NLGP, Student-t and hypercube data: the prose says Gaussianity is not needed"),
     claimed=lambda p: float(rc.weights(p) @ rc.class_cov(p, 1) @ rc.weights(p)),
-    reference=Sampled(rc.two_class_dim, second_moment_given_positive, "E[S^2 | S > 0, Y = 1]"),
+    reference=routes.half_second_moment,
 )
 
 # =========================================================================== (6)-(12): E[X 1(S>0) | Y=1]
@@ -376,6 +418,15 @@ def eq10_statistic(p, eps):
     return (s * (s > 0))[:, None] * v[None, :]
 
 
+def eq10_claimed(p, ctx):
+    r"""(10) as written, :math:`\mathbb E_{S>0|Y=1}[Sv] = \mathbb E[S\,1(S>0)]\,v`, the restricted mean of S by
+    quadrature of its law :math:`\mathcal N(0, w^\top\Sigma_1w)` (sampled form: :func:`eq10_statistic`)."""
+    w = rc.weights(p)
+    cov = rc.latent_cov(p, 1)
+    v, _ = decomposition(cov, w)
+    return _vector_times(v, _half_line(ctx, float(w @ cov @ w), 1))
+
+
 def eq11_claimed(p, ctx):
     r""":math:`\mathbb E_{S|S>0,Y=1}[S]\,v\,\mathbb P(S>0|Y=1)` with the conditional mean and the
     probability each computed by quadrature of the law of S."""
@@ -399,9 +450,13 @@ first = Chain(
     "relu.gauss.first_moment",
     note=N001,
     params=GAUSS_PARAMS,
-    reference=Sampled(_class1_dim, restricted_first_moment, "E[X 1(S>0) | Y=1] on Gaussian data"),
-    assumptions=(GAUSSIAN, rc.RESTRICTED),
+    # E[X 1(S>0)] = d/dw E[ReLU(<w, X>)] (differentiation under the integral), by Richardson differences of a
+    # 1-D quadrature over the law of S: no conditioning on S, the note's route (Monte Carlo: FIRST_MOMENT_SAMPLED)
+    reference=routes.relu_gradient,
+    assumptions=(GAUSSIAN, rc.RESTRICTED, "reference: E[X 1(S>0) | Y=1] = d/dw E[ReLU(<w, X>) | Y=1], Richardson "
+                 "differences of a 1-D quadrature over the law N(0, w^T Sigma_1 w) of S"),
 )
+FIRST_MOMENT_SAMPLED = Sampled(_class1_dim, restricted_first_moment, "E[X 1(S>0) | Y=1] on Gaussian data")
 first.step(
     "6",
     latex=r"\mathbb{E}_{X, S > 0 | Y=1} [X] = \mathbb{E}_{S > 0 | Y=1} [\mathbb{E}_{X|S,Y=1} [X]].",
@@ -410,7 +465,7 @@ first.step(
 first.step(
     "10",
     latex=r"\mathbb{E}_{X, S > 0 | Y=1} [X] = \mathbb{E}_{S > 0 | Y=1} [Sv]",
-    claimed=Sampled(_class1_dim, eq10_statistic, "S 1(S>0) v per sample"),
+    claimed=eq10_claimed,
 )
 first.step(
     "11",

@@ -32,7 +32,11 @@ from hypothesis import strategies as st
 from numerics.models.relu_population import flow_limit
 
 from derivations.api import Chain, Correction, Sampled, Tolerances, claim, eq, quote
+from numerics import conditioning as cd
+from numerics.estimate import Estimate
+
 from . import common as rc
+from . import routes
 from derivations.topics._notes import N000, N001
 from .gaussian import decomposition
 from .steady_states import exact_flow, exact_flow_fourier, task
@@ -365,6 +369,23 @@ def gaussian_a_term(p, eps) -> np.ndarray:
     return a_term(Draw(p, eps), rc.fourier_basis(p))
 
 
+GAUSSIAN_A_TERM_SAMPLED = Sampled(rc.two_class_dim, gaussian_a_term, "E[(S-1) P^T A_Y X | S > 0]")
+
+
+def gaussian_a_term_exact(p) -> Estimate:
+    r""":math:`\sum_c \mathbb E[(S-1)1(S>0)\,P^\top A_cX \mid Y=c]` (the mean of :func:`gaussian_a_term`) from the joint
+    Gaussian law of :math:`(S, A_cX)` per class: Gaussian regression of :math:`A_cX` on S and 1-D half-normal
+    moments (:func:`numerics.conditioning.regression_moment`), C the sampler's covariance."""
+    w = rc.weights(p)
+    value, err, detail = 0.0, 0.0, ""
+    for label in (1, 0):
+        _, a = decomposition(rc.class_cov(p, label), w)
+        est = cd.regression_moment(routes.sampled_cov(p, label), w, a, {1: 1.0, 0: -1.0})
+        value, err, detail = value + est.value, err + est.abs_error, est.detail
+    basis = rc.fourier_basis(p)
+    return Estimate(value @ basis, "quadrature", err @ np.abs(basis) + 1e-15 * np.abs(value) @ np.abs(basis), detail=detail)
+
+
 claim(
     "relu.step000.gaussian_a_term",
     sources=[quote(N000, "Now, let us assume that  $X$  is Gaussian. Then,  $\\mathbb{E}_{X|S>0} [(S-1)P^\\top AX] = 0$")],
@@ -372,7 +393,7 @@ claim(
     params=GAUSS_RING,
     assumptions=COMMON + (rc.FOURIER, "Gaussian classes"),
     claimed=lambda p: np.zeros(p.n),
-    reference=Sampled(rc.two_class_dim, gaussian_a_term, "E[(S-1) P^T A_Y X | S > 0]"),
+    reference=lambda p: gaussian_a_term_exact(p),
     tolerances=Tolerances(scale=1.0),  # entries of E[S A X | S>0] for unit-variance coordinates are O(1)
 )
 
@@ -435,14 +456,36 @@ def eq69_statistic(p, eps) -> np.ndarray:
     return 2 * _col(on * s) * v[None, :]
 
 
+def eq69_claimed(p, ctx) -> Estimate:
+    r"""(69) as written, :math:`\mathbb E_{S>0|y=1}[s]\,v_1 = 2\,\mathbb E[s\,1(s>0)]\,v_1`, the mean by quadrature of the
+    law :math:`\mathcal N(0, w^\top\Sigma_1w)` of s (sampled form: :func:`eq69_statistic`)."""
+    w = rc.weights(p)
+    cov = rc.latent_cov(p, 1)
+    v, _ = decomposition(cov, w)
+    half = ctx.gaussian_expectation(lambda s: s, mean=0, var=float(w @ cov @ w), lower=0)
+    value = 2 * float(half.value)
+    return Estimate(v * value, "quadrature", np.abs(v) * 2 * float(half.abs_error) + 1e-15 * np.abs(v * value),
+                    detail=half.detail)
+
+
+CONDITIONAL_MEAN_SAMPLED = Sampled(lambda p: p.n, conditional_mean_x, "E[x | S > 0, y = 1]")
+
+
+def conditional_mean_exact(p) -> Estimate:
+    r""":math:`\mathbb E[x | S>0, y=1] = 2\,\partial_w\mathbb E[\operatorname{ReLU}(\langle w, x\rangle)]` (P(S>0) = 1/2;
+    differentiation under the integral), by Richardson differences of a 1-D quadrature over the law of S
+    (:func:`routes.relu_gradient`): no conditioning on S, the note's route."""
+    return routes.times(routes.relu_gradient(p), (2.0, 0.0))
+
+
 claim(
     "relu.step000.eq69",
     sources=[eq(N000, "69")],
     latex=(r"\mathbb{E}_{S>0|y=1} [\mathbb{E}_{x|S,y=1} [x]] = \mathbb{E}_{S>0|y=1} [sv_1] = \mathbb{E}_{S>0|y=1} [s] v_1,"),
     params=GAUSS_PLAIN,
     assumptions=GAUSS_TEXT,
-    claimed=Sampled(lambda p: p.n, eq69_statistic, "2 s 1(s>0) v_1 per sample"),
-    reference=Sampled(lambda p: p.n, conditional_mean_x, "E[x | S > 0, y = 1]"),
+    claimed=eq69_claimed,
+    reference=lambda p: conditional_mean_exact(p),
 )
 
 
@@ -461,7 +504,7 @@ claim(
     params=GAUSS_PLAIN,
     assumptions=GAUSS_TEXT,
     claimed=eq71_claimed,
-    reference=Sampled(lambda p: p.n, conditional_mean_x, "E[x | S > 0, y = 1]"),
+    reference=lambda p: conditional_mean_exact(p),
     remark="The conditional version of note 001 (12): twice it, since P(S > 0 | y = 1) = 1/2.",
 )
 
@@ -498,9 +541,12 @@ second = Chain(
     "relu.step000.second_moment",
     note=N000,
     params=GAUSS_PLAIN,
-    reference=Sampled(lambda p: p.n, conditional_second_moment, "E[x x^T | S > 0, y = 1]"),
-    assumptions=GAUSS_TEXT,
+    # E[x x^T | S > 0] as the Hessian of E[ReLU(<w, x>)^2] (Monte Carlo: SECOND_MOMENT_SAMPLED)
+    reference=routes.conditional_second_moment,
+    assumptions=GAUSS_TEXT + ("reference: E[x x^T | S>0, y=1] = Hessian in w of E[ReLU(<w, x>)^2 | y=1], by Richardson "
+                              "second differences of a 1-D quadrature over the law of S",),
 )
+SECOND_MOMENT_SAMPLED = Sampled(lambda p: p.n, conditional_second_moment, "E[x x^T | S > 0, y = 1]")
 second.step(
     "70",
     latex=(r"\mathbb{E}_{S>0|y=1} [\mathbb{E}_{x|S,y=1} [xx^\top]] = \mathbb{E}_{S>0|y=1} [A_1 \Sigma_1 A_1^\top] = "
