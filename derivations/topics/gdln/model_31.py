@@ -25,6 +25,7 @@ from scipy.special import erf
 
 from numerics.models import datamodels as dm
 from numerics.models import gdln as gd
+from numerics.models import sampling
 from numerics.gradients import central_difference
 
 from derivations.api import Chain, Correction, Sampled, Tolerances, claim, definition, eq, quote
@@ -125,27 +126,23 @@ claim(
 
 
 # ----- (48): the column form, checked on the population by Monte Carlo
-_LAST_SAMPLE: list = [None, None, None]  # (eps block, point, sample): both paired sides see the same block
-
-
 def _mixture_sample(p, eps) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(x, y, gates) on the NLGP mixture, the label drawn; gate parameters fixed by p.seed.
 
-    The two sides of a paired comparison receive the same block of normals; the sample drawn
-    from it is kept for the second side (identity of the block, not a hash, is the key)."""
+    The two sides of a paired comparison receive the same block of normals; the sample is drawn
+    once per block and point (:func:`numerics.models.sampling.per_block`)."""
     from .common import gate_values
 
-    if _LAST_SAMPLE[0] is eps and _LAST_SAMPLE[1] == dict(p):
-        return _LAST_SAMPLE[2]
-    n = p.n
-    # the label picks the latent first, so erf is applied once per sample (same law as labelled_mixture)
-    y = (eps[:, 2 * n] > 0).astype(float)
-    z = np.where(y[:, None] > 0, dm.gaussian(eps[:, :n], dm.latent_factor(n, p.xi1)),
-                 dm.gaussian(eps[:, n: 2 * n], dm.latent_factor(n, p.xi2)))
-    x = erf(p.gain * z) / np.sqrt(dm.erf_variance(float(p.gain)))
-    gates = gate_values(p.family, x, p.K, np.random.default_rng([p.seed, 2]))
-    _LAST_SAMPLE[:] = [eps, dict(p), (x, y, gates)]
-    return x, y, gates
+    def draw() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        n = p.n
+        # the label picks the latent first, so erf is applied once per sample (same law as labelled_mixture)
+        y = (eps[:, 2 * n] > 0).astype(float)
+        z = np.where(y[:, None] > 0, dm.gaussian(eps[:, :n], dm.latent_factor(n, p.xi1)),
+                     dm.gaussian(eps[:, n: 2 * n], dm.latent_factor(n, p.xi2)))
+        x = erf(p.gain * z) / np.sqrt(dm.erf_variance(float(p.gain)))
+        return x, y, gate_values(p.family, x, p.K, np.random.default_rng([p.seed, 2]))
+
+    return sampling.per_block(eps, ("gdln.mixture_sample", repr(sorted(dict(p).items()))), draw)
 
 
 def gate_count(p) -> int:
