@@ -554,6 +554,15 @@ def claim(
     ``latex_symbols`` maps names in the parsed LaTeX (``z_i``, ``Z``) to a
     parameter name or a SymPy expression/Lambda, for the transcription check
     of a SymPy ``claimed`` against the note's LaTeX.
+
+    ``after=`` names an earlier line this one should follow from (with ``previous_form=``
+    what that line becomes after the note's substitution in between).
+
+    ``chain=`` is the lower-level form that :class:`Chain` writes for each of its steps; a
+    line of a displayed derivation is declared with ``Chain(...).step(...)``, the one
+    documented way.  It stays accepted here, with the same meaning (the lines of a chain
+    share parameter points and random numbers and are audited in one process), for modules
+    written against the older API.
     """
     module, where = _caller()
     return _register(
@@ -654,12 +663,13 @@ class Chain:
 
     def step(
         self,
-        label: str | int,
+        label: str | int | None,
         *,
         latex: str,
         claimed: Side,
         id: str | None = None,
         also: Iterable[Source] = (),
+        sources: Iterable[Source] | Source | None = None,
         **fields: Any,
     ) -> Claim:
         """A checked line of the chain: :func:`claim` with the chain's defaults.
@@ -668,17 +678,29 @@ class Chain:
         ``also``), ``after`` to the previous line; ``reference``, ``params``, ``method``,
         ``note_flag``, ``tolerances`` and ``latex_symbols`` default to the chain's, and
         ``assumptions`` are added to the chain's.  Any other keyword of :func:`claim` is passed on.
+
+        A line the note does not number (an unnumbered display, read by a quote) gives its own
+        ``sources=`` (replacing ``eq(note, label)``; ``also`` is still added) and its own ``id``;
+        its ``label`` may then be None.  ``after=None`` given explicitly: the line follows no
+        earlier line (another reading of a line already in the chain, checked against the truth
+        only), while it still belongs to the chain (same points, same process).
         """
         defaults = {
             "reference": self.reference, "params": self.params, "method": self.method,
             "note_flag": self.note_flag, "tolerances": self.tolerances, "latex_symbols": self.latex_symbols,
-            "after": self.steps[-1].id if self.steps else None,
         }
         for name, value in defaults.items():
             if fields.get(name) is None or (name in ("params", "latex_symbols") and not fields.get(name)):
                 fields[name] = value
+        if "after" not in fields:  # an explicit after=None is kept: no line above
+            fields["after"] = self.steps[-1].id if self.steps else None
         fields["assumptions"] = self.assumptions + tuple(fields.get("assumptions", ()))
-        c = claim(id or f"{self.id}.eq{label}", sources=(eq(self.note, label), *also), latex=latex,
-                  claimed=claimed, chain=self.id, **fields)
+        own = _as_sources(sources) if sources is not None else (eq(self.note, label),) if label is not None else ()
+        if id is None and label is not None:
+            id = f"{self.id}.eq{label}"
+        # a missing id or source (label None without id= / sources=) is registered as a malformed
+        # declaration by claim(), like any other: declarations never raise
+        c = claim(id, sources=own if isinstance(own, _Invalid) else (*own, *also), latex=latex, claimed=claimed,
+                  chain=self.id, **fields)
         self.steps.append(c)
         return c

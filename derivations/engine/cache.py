@@ -155,7 +155,9 @@ class Fingerprint:
         if isinstance(v, (np.generic,)):
             return repr(v.item())
         if isinstance(v, Sampled):
-            return "Sampled(" + self.value(v.dim, depth + 1) + "," + self.value(v.statistic, depth + 1) + "," + repr(v.description) + ")"
+            # the data model too: its draw is code the statistic never names
+            return ("Sampled(" + self.value(v.dim, depth + 1) + "," + self.value(v.statistic, depth + 1) + ","
+                    + repr(v.description) + "," + self.value(v.data, depth + 1) + ")")
         if isinstance(v, functools.partial):
             return "partial(" + self.value(v.func, depth + 1) + "," + self.value(v.args, depth + 1) + "," + self.value(v.keywords, depth + 1) + ")"
         if isinstance(v, (types.FunctionType, types.MethodType, type)):

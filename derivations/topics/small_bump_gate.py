@@ -354,18 +354,14 @@ def from_73(p):
     return line73 * 0.5 / normaliser(p.g)
 
 
-claim(
-    "bump.sigma_yx.eq74",
-    sources=[eq(N001, "74")],
+sigma_yx.step(
+    "74",
     latex=(
         r"\Sigma^{yx}(p_i)_j = \frac{1}{\sqrt{\pi}\mathcal{Z}(g)} "
         r"\tan^{-1}\left(\frac{r}{\sqrt{\frac{1}{2g^2} + (1-r^2)}}\right)."
     ),
-    params=mixture_params,
-    assumptions=DATA_001 + ("r = r_ij = exp(-(i-j)^2/xi_1^2); checked as the whole vector over j",),
+    assumptions=("r = r_ij = exp(-(i-j)^2/xi_1^2); checked as the whole vector over j",),
     claimed=summary_74,
-    reference=SIGMA_YX,
-    chain="bump.sigma_yx",
     after="bump.outer.eq73",
     previous_form=from_73,
     note_flag="TODO: finish!",

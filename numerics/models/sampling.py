@@ -28,6 +28,8 @@ def nlgp(normals: np.ndarray, n: int, xi: float, gain: float, distance: str = "p
 
 # --------------------------------------------------------------------------- one block, several statistics
 _CURRENT: dict[str, object] = {"signature": None, "store": {}}
+#: results kept for the current block: the statistics of one point need a few
+PER_BLOCK_KEPT = 8
 
 
 def _signature(normals: np.ndarray) -> tuple:
@@ -41,13 +43,19 @@ def per_block(normals: np.ndarray, name: object, compute):
 
     Paired statistics (common random numbers) are evaluated one after the
     other on the same block; data they share (the sampled signals, their
-    convolutions) are computed once.  Only the current block is kept."""
+    convolutions) are computed once.  Only the current block is kept, and at most
+    :data:`PER_BLOCK_KEPT` results for it: the points of one check replay the same normals
+    (:mod:`numerics.montecarlo`), so a check of one block would otherwise keep a draw per point."""
     sig = _signature(normals)
     if _CURRENT["signature"] != sig:
         _CURRENT["signature"], _CURRENT["store"] = sig, {}
     store = _CURRENT["store"]
     if name not in store:  # type: ignore[operator]
-        store[name] = compute()  # type: ignore[index]
+        if len(store) >= PER_BLOCK_KEPT:  # type: ignore[arg-type]
+            store.clear()  # type: ignore[attr-defined]  # recomputed if asked again: only time is lost
+        value = compute()
+        store[name] = value  # type: ignore[index]
+        return value
     return store[name]  # type: ignore[index]
 
 

@@ -70,3 +70,18 @@ def test_a_rerun_reaudits_only_what_changed(tmp_path: Path, capsys, monkeypatch)
     assert not any(_audit(tmp_path, capsys, "v + v", "2 * x", "--seed", "1").values())
     assert not any(_audit(tmp_path, capsys, "v + v", "2 * x", "--no-cache").values())
     assert set(_audit(tmp_path, capsys, "v + v", "2 * x")) == everything
+
+
+def test_a_sampled_side_is_fingerprinted_with_its_data_model() -> None:
+    """An edited ``draw`` of a DataModel changes what a ``Sampled(data=...)`` side computes, though its statistic
+    never names the draw: the cached verdict must not be reused."""
+    from derivations.api import DataModel, Sampled
+    from derivations.engine.cache import Fingerprint
+
+    def statistic(p, x, y):
+        return x
+
+    plain = DataModel("m", 2, lambda p, eps: (eps, eps[:, 0]))
+    doubled = DataModel("m", 2, lambda p, eps: (2 * eps, eps[:, 0]))
+    assert Fingerprint().value(Sampled(data=plain, statistic=statistic)) \
+        != Fingerprint().value(Sampled(data=doubled, statistic=statistic))

@@ -22,7 +22,7 @@ from fractions import Fraction
 import numpy as np
 from hypothesis import strategies as st
 
-from derivations.api import Correction, Sampled, Tolerances, claim, definition, eq, quote
+from derivations.api import Chain, Correction, Sampled, Tolerances, claim, definition, eq, quote
 from .common import DATA_NLGP, cube_points, dot, gains, indicator, lengths, nlgp_sample
 from derivations.topics._notes import N003
 
@@ -333,19 +333,21 @@ sdp_lines = (
      lambda p: -float(min(dot(p.head, x) ** 2 for x in cube_points(len(p.head))))),
     ("sqrt_form", r"= -\sqrt{\delta}.", lambda p: -float(np.sqrt(float(delta_13(p.head))))),
 )
-previous = None
+sdp = Chain(
+    "cube.sdp",
+    note=N003,
+    params={"head": st.lists(weights, min_size=1, max_size=4)},
+    reference=delta_int,
+    assumptions=SDP + ("delta as in (13) for the same w",),
+    method="exact",
+)
 for name, latex, side in sdp_lines:
-    claim(
-        f"cube.sdp.delta_int.{name}",
+    sdp.step(
+        None,
+        id=f"cube.sdp.delta_int.{name}",
         sources=[quote(N003, SDP_QUOTE)],
         latex=latex,
-        params={"head": st.lists(weights, min_size=1, max_size=4)},
-        assumptions=SDP + ("delta as in (13) for the same w",),
         claimed=side,
-        reference=delta_int,
-        method="exact",
-        chain="cube.sdp",
-        after=previous,
         corrected=Correction(
             latex=r"\delta_{\text{INT}} = -\delta^2",
             claimed=lambda p: -float(delta_13(p.head)) ** 2,
@@ -354,4 +356,3 @@ for name, latex, side in sdp_lines:
         diagnose=(lambda p, c, t: f"delta_INT = -delta^2 = {-float(delta_13(p.head)) ** 2:g}, not -sqrt(delta) = {c:g}: "
                   "the minimum of the square of |<w,x>| is the square of its minimum") if name == "sqrt_form" else None,
     )
-    previous = f"cube.sdp.delta_int.{name}"

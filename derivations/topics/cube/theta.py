@@ -226,31 +226,26 @@ def entrywise_inside(p):
     return expect(p, lambda pats: np.prod(_polynomial_factors(pats, th), axis=2).sum(axis=1)[:, None] * pats**n)
 
 
-claim(
-    "cube.theta.entrywise.outside",
+sums.step(
+    None,
+    id="cube.theta.entrywise.outside",
     sources=[quote(N003, "Entrywise,")],
     latex=ENTRYWISE_LATEX,
-    params=chain_params,
-    assumptions=sums.assumptions + ("reading A: X_j multiplies the whole product (parentheses as in (17))",),
+    assumptions=("reading A: X_j multiplies the whole product (parentheses as in (17))",),
     claimed=line_17,
-    reference=truth,
     method="exact",
-    chain="cube.theta",
-    after="cube.theta.eq17",
     remark="Under reading A the right side is the left side regrouped; checked for every j at once.",
 )
-claim(
-    "cube.theta.entrywise.inside",
+sums.step(
+    None,
+    id="cube.theta.entrywise.inside",
     role="unstated",
     sources=[quote(N003, "Entrywise,")],
     latex=ENTRYWISE_LATEX,
-    params=chain_params,
-    assumptions=sums.assumptions + ("reading B: X_j is a factor inside the product over i, i.e. prod_i [a_i X_j]",),
+    assumptions=("reading B: X_j is a factor inside the product over i, i.e. prod_i [a_i X_j]",),
     claimed=entrywise_inside,
-    reference=truth,
     method="exact",
-    chain="cube.theta",
-    after="cube.theta.eq17",
+    after="cube.theta.eq17",  # the other reading of the same line, not a line below reading A
     diagnose=lambda p, c, t: (
         "with X_j inside the product it is raised to the power n; for even n, X_j^n = 1 and the line becomes "
         "P(<w,X> >= 0) in every entry" if len(p.w) % 2 == 0 else None

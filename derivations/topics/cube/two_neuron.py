@@ -35,7 +35,7 @@ from numerics.models import datamodels as dm
 from numerics.estimate import Estimate
 from numerics.quadrature import bivariate_gaussian_expectation
 
-from derivations.api import Correction, Sampled, claim, definition, eq, incomplete, quote
+from derivations.api import Chain, Correction, Sampled, claim, definition, eq, incomplete, quote
 from derivations.kinds import gaussian_expectation
 from .common import latent_sample
 from derivations.topics._notes import N001
@@ -224,17 +224,14 @@ CORRECT_17 = Correction(
     claimed=vector_derived,
     remark="derived by derivcheck: Gaussian regression on (S_1, S_k) and the two quadrant moments (Stein's lemma)",
 )
-claim(
-    "cube.two_neuron.eq17",
-    sources=[eq(N001, "17")],
+two_neuron = Chain("cube.two_neuron", note=N001, params=TWO, assumptions=DATA)
+two_neuron.step(
+    "17",
     latex=EQ17,
-    params=TWO,
-    assumptions=DATA,
     claimed=vector_17,
     reference=quadrature_vector,
     corrected=CORRECT_17,
     diagnose=_scale_story,
-    chain="cube.two_neuron",
 )
 claim(
     "cube.two_neuron.eq17.montecarlo",
@@ -248,12 +245,11 @@ claim(
     diagnose=_scale_story,
 )
 for which, name, side in ((0, "w1", coefficient_17_w1), (1, "wk", coefficient_17_wk)):
-    claim(
-        f"cube.two_neuron.eq17.{name}_coefficient",
-        sources=[eq(N001, "17")],
+    two_neuron.step(
+        "17",
+        id=f"cube.two_neuron.eq17.{name}_coefficient",
         latex=EQ17,
-        params=TWO,
-        assumptions=DATA + (f"only the bracket multiplying Sigma_1 {'w_1' if which == 0 else 'w_k'} (unique: Sigma_1 w_1 and Sigma_1 w_k are independent for generic w)",),
+        assumptions=(f"only the bracket multiplying Sigma_1 {'w_1' if which == 0 else 'w_k'} (unique: Sigma_1 w_1 and Sigma_1 w_k are independent for generic w)",),
         claimed=side,
         reference=quadrature_coefficient(which),
         corrected=Correction(
@@ -263,22 +259,20 @@ for which, name, side in ((0, "w1", coefficient_17_w1), (1, "wk", coefficient_17
             remark="derivcheck's closed form",
         ),
         diagnose=_scale_story if which == 0 else _wk_story,
-        chain="cube.two_neuron",
+        after=None,  # a part of (17) itself, not a line that follows from it
     )
 
 EQ18_W1 = (
     r"\frac{\gamma^2 - \frac{\rho_{kk}}{\rho_{11}}}{2\pi(1-\gamma^2)} \cos^{-1}(\gamma) + \frac{2\frac{\rho_{kk}}{\rho_{11}} "
     r"- \gamma^2}{4(1-\gamma^2)} + \frac{\frac{1}{\gamma\rho_{11}} - \frac{1}{\sqrt{\rho_{11}\rho_{kk}}}}{2\pi\sqrt{1-\gamma^2}}"
 )
-claim(
-    "cube.two_neuron.eq18.w1_coefficient",
-    sources=[eq(N001, "18")],
+two_neuron.step(
+    "18",
+    id="cube.two_neuron.eq18.w1_coefficient",
     latex=rf"= \left[ {EQ18_W1} \right] \Sigma_1 w_1",
-    params=TWO,
-    assumptions=DATA + ("only the bracket multiplying Sigma_1 w_1; the other bracket is '? some mess ?' (cube.two_neuron.eq18)",),
+    assumptions=("only the bracket multiplying Sigma_1 w_1; the other bracket is '? some mess ?' (cube.two_neuron.eq18)",),
     claimed=coefficient_18_w1,
     reference=quadrature_coefficient(0),
-    chain="cube.two_neuron",
     after="cube.two_neuron.eq17.w1_coefficient",
     previous_form=coefficient_17_w1,
     corrected=Correction(

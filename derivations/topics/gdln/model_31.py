@@ -25,9 +25,10 @@ from scipy.special import erf
 
 from numerics.models import datamodels as dm
 from numerics.models import gdln as gd
+from numerics.models import sampling
 from numerics.gradients import central_difference
 
-from derivations.api import Correction, Sampled, Tolerances, claim, definition, eq, quote
+from derivations.api import Chain, Correction, Sampled, Tolerances, claim, definition, eq, quote
 from .common import DATA, MODEL, Network, network, with_family
 from derivations.topics._notes import N000, N001
 
@@ -89,17 +90,15 @@ CORRECTED_7 = Correction(
     remark="derived by differentiating L = (1/2)<(y - yhat)^2> of model (5); audited against finite differences",
 )
 
-claim(
-    "gdln.flow.eq7",
-    sources=[eq(N000, "7")],
+flow = Chain("gdln.flow", note=N000, params=flow_params, assumptions=DATA + MODEL)
+flow.step(
+    "7",
     latex=FLOW_LATEX_7,
-    params=flow_params,
-    assumptions=DATA + MODEL + ("row-vector form: Sigma^yx(p_1) = <g_1 y x^T> as in (8); compared as 1-D arrays",),
+    assumptions=("row-vector form: Sigma^yx(p_1) = <g_1 y x^T> as in (8); compared as 1-D arrays",),
     claimed=lambda p: eq7_row_form(network(p)),
     reference=lambda p: gd.part(network(p).fd_flow(), 0),
     diagnose=lambda p, c, r: one_over_k_story(network(p).K, c, r, eq7_row_form(network(p), 0, 1.0 / network(p).K)),
     corrected=CORRECTED_7,
-    chain="gdln.flow",
 )
 claim(
     "gdln.flow.eq7.loss_without_half",
@@ -127,27 +126,23 @@ claim(
 
 
 # ----- (48): the column form, checked on the population by Monte Carlo
-_LAST_SAMPLE: list = [None, None, None]  # (eps block, point, sample): both paired sides see the same block
-
-
 def _mixture_sample(p, eps) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(x, y, gates) on the NLGP mixture, the label drawn; gate parameters fixed by p.seed.
 
-    The two sides of a paired comparison receive the same block of normals; the sample drawn
-    from it is kept for the second side (identity of the block, not a hash, is the key)."""
+    The two sides of a paired comparison receive the same block of normals; the sample is drawn
+    once per block and point (:func:`numerics.models.sampling.per_block`)."""
     from .common import gate_values
 
-    if _LAST_SAMPLE[0] is eps and _LAST_SAMPLE[1] == dict(p):
-        return _LAST_SAMPLE[2]
-    n = p.n
-    # the label picks the latent first, so erf is applied once per sample (same law as labelled_mixture)
-    y = (eps[:, 2 * n] > 0).astype(float)
-    z = np.where(y[:, None] > 0, dm.gaussian(eps[:, :n], dm.latent_factor(n, p.xi1)),
-                 dm.gaussian(eps[:, n: 2 * n], dm.latent_factor(n, p.xi2)))
-    x = erf(p.gain * z) / np.sqrt(dm.erf_variance(float(p.gain)))
-    gates = gate_values(p.family, x, p.K, np.random.default_rng([p.seed, 2]))
-    _LAST_SAMPLE[:] = [eps, dict(p), (x, y, gates)]
-    return x, y, gates
+    def draw() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        n = p.n
+        # the label picks the latent first, so erf is applied once per sample (same law as labelled_mixture)
+        y = (eps[:, 2 * n] > 0).astype(float)
+        z = np.where(y[:, None] > 0, dm.gaussian(eps[:, :n], dm.latent_factor(n, p.xi1)),
+                     dm.gaussian(eps[:, n: 2 * n], dm.latent_factor(n, p.xi2)))
+        x = erf(p.gain * z) / np.sqrt(dm.erf_variance(float(p.gain)))
+        return x, y, gate_values(p.family, x, p.K, np.random.default_rng([p.seed, 2]))
+
+    return sampling.per_block(eps, ("gdln.mixture_sample", repr(sorted(dict(p).items()))), draw)
 
 
 def gate_count(p) -> int:
@@ -188,12 +183,11 @@ def _mixture_dim(p) -> int:
     return 2 * p.n + 1
 
 
-claim(
-    "gdln.flow.eq48",
-    sources=[eq(N001, "48")],
+Chain("gdln.flow48", note=N001, params=flow_params).step(
+    "48",
+    id="gdln.flow.eq48",
     latex=(r"\tau \frac{d}{dt} w_1 = \frac{1}{K} \left[ \Sigma^{yx}(p_1) - \sum_{k \in [K]} \Sigma^{xx}(p_1, p_k) "
            r"w_k \right],"),
-    params=flow_params,
     assumptions=(
         "data: the balanced NLGP mixture itself (population), label drawn with probability 1/2; "
         "X = erf(gZ)/sqrt(Z_c(g)), plain distance, labels 0/1",
@@ -213,7 +207,6 @@ claim(
     ),
     remark="Differs from 000 (7) only by transposition (w_1 and Sigma w_k instead of w_1^T and w_k^T Sigma); "
            "checked here on the population by paired Monte Carlo, (7) on empirical distributions exactly.",
-    chain="gdln.flow48",
 )
 
 claim(
@@ -298,20 +291,18 @@ def stacked_eq7(net: Network) -> np.ndarray:
     return net.K * np.concatenate([eq7_row_form(net, k) for k in range(net.K)])
 
 
-claim(
-    "gdln.flow.eq10",
-    sources=[eq(N000, "10"), eq(N001, "51")],
+flow.step(
+    "10",
+    also=[eq(N001, "51")],
     latex=(
         r"K\tau \frac{d}{dt} \underbrace{\begin{bmatrix} w_1 \\ \vdots \\ w_K \end{bmatrix}}_{w \in \mathbb{R}^{Kn}} "
         r"= \underbrace{\begin{bmatrix} b_1 \\ \vdots \\ b_K \end{bmatrix}}_{b \in \mathbb{R}^{Kn}} - "
         r"\underbrace{\begin{bmatrix} A_{11} & \cdots & A_{1K} \\ \vdots & \ddots & \vdots \\ A_{K1} & \cdots & "
         r"A_{KK} \end{bmatrix}}_{A \in \mathbb{R}^{Kn \times Kn}} \begin{bmatrix} w_1 \\ \vdots \\ w_K \end{bmatrix}."
     ),
-    params=flow_params,
-    assumptions=DATA + MODEL + ("w stacks the rows of W_1 (w = vec(W_1^T)); tau = 1 (it only rescales time)",),
+    assumptions=("w stacks the rows of W_1 (w = vec(W_1^T)); tau = 1 (it only rescales time)",),
     claimed=lambda p: eq10_rhs(network(p)),
     reference=lambda p: gd.part(network(p).fd_flow(), None, network(p).K, (-1,)),
-    chain="gdln.flow",
     after="gdln.flow.eq7",
     previous_form=lambda p: stacked_eq7(network(p)),
     diagnose=lambda p, c, r: one_over_k_story(network(p).K, c, r, eq10_rhs(network(p), 1.0 / network(p).K)),

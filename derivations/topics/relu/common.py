@@ -32,6 +32,7 @@ from hypothesis import strategies as st
 from numerics.models import datamodels as dm
 from numerics.models import families as fam
 from numerics.models import fourier as fo
+from numerics.models import sampling
 from numerics.gradients import central_difference
 
 from derivations.api import Point
@@ -120,24 +121,15 @@ def draw_class(p: Point, eps: np.ndarray, label: int) -> np.ndarray:
     return fam.draw(family_of(p), block, factor, p.get("g", 1.0), p.get("nu", 5))
 
 
-_LAST_DRAW: list[tuple[object, str, tuple[np.ndarray, np.ndarray]]] = []
-
-
 def two_class(p: Point, eps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(class-1 draw, class-0 draw) of a block.
 
     Paired statistics (claimed, reference, correction) are evaluated one after
-    the other on the same block, so the last few draws are kept and reused;
-    the cache holds the block itself, so its identity cannot be recycled.
+    the other on the same block, so the draws are made once per block and point
+    (:func:`numerics.models.sampling.per_block`).
     """
-    key = repr(sorted(p.items()))
-    for block, k, draws in _LAST_DRAW:
-        if block is eps and k == key:
-            return draws
-    draws = (draw_class(p, eps, 1), draw_class(p, eps, 0))
-    _LAST_DRAW.insert(0, (eps, key, draws))
-    del _LAST_DRAW[3:]
-    return draws
+    return sampling.per_block(eps, ("relu.two_class", repr(sorted(p.items()))),
+                              lambda: (draw_class(p, eps, 1), draw_class(p, eps, 0)))
 
 
 def relu(s: np.ndarray) -> np.ndarray:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import strategies as st
 
+from numerics.models import sampling
 from numerics.models.relu_population import flow_limit
 
 from derivations.api import Chain, Correction, Sampled, Tolerances, claim, eq, quote
@@ -54,19 +55,10 @@ COMMON = (rc.LABELS, rc.LOSS_HALF, "K = 1", rc.STRATIFIED, rc.CONDITIONAL, CONDI
 
 
 # --------------------------------------------------------------------------- per-sample pieces
-_DRAWS: list[tuple[object, str, "Draw"]] = []
-
-
 def Draw(p, eps) -> "_Draw":  # noqa: N802 - reads like the class it returns
-    """The :class:`_Draw` of a block, reused across the paired statistics evaluated on it."""
-    key = repr(sorted(p.items()))
-    for block, k, d in _DRAWS:
-        if block is eps and k == key:
-            return d
-    d = _Draw(p, eps)
-    _DRAWS.insert(0, (eps, key, d))
-    del _DRAWS[3:]
-    return d
+    """The :class:`_Draw` of a block, made once per block and point and reused across the paired
+    statistics evaluated on it (:func:`numerics.models.sampling.per_block`)."""
+    return sampling.per_block(eps, ("relu.single_step.draw", repr(sorted(p.items()))), lambda: _Draw(p, eps))
 
 
 class _Draw:

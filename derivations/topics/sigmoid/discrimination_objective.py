@@ -40,7 +40,7 @@ from numerics.models import datamodels as dm
 from numerics.models import ring, sampling
 from numerics.estimate import Estimate
 
-from derivations.api import LINE_ABOVE, Correction, Point, Sampled, Tolerances, claim, definition, eq, quote
+from derivations.api import LINE_ABOVE, Chain, Correction, Point, Sampled, Tolerances, claim, definition, eq, quote
 from derivations.topics._notes import N004
 
 SQRT2 = np.sqrt(2.0)
@@ -453,37 +453,28 @@ CHAIN_LINES = (
      r"&= \frac{2}{\sqrt{2\pi} \cdot \sqrt{w^\top \Sigma_1 w}} \int_{\mathbb{R}_{\geq 0}}"),
 )
 CHAIN = "sigmoid.gauss_dominance"
-previous = None
+dominance = Chain(CHAIN, note=N004, params=gauss_params, reference=DOMINANCE, assumptions=GAUSS)
 for label, line, latex, text in CHAIN_LINES:
-    cid = f"{CHAIN}.line{label}"
-    claim(
-        cid,
+    dominance.step(
+        None,
+        id=f"{CHAIN}.line{label}",
         sources=[quote(N004, text)],
         latex=latex,
-        params=gauss_params,
-        assumptions=GAUSS + ("each line's integral is evaluated as written by adaptive quadrature (scipy)",),
+        assumptions=("each line's integral is evaluated as written by adaptive quadrature (scipy)",),
         claimed=line,
-        reference=DOMINANCE,
-        chain=CHAIN,
-        after=previous,
         remark=f"Line {label} of the unnumbered display under 'Gaussian data'.",
     )
-    previous = cid
 
-claim(
-    f"{CHAIN}.closed_form",
+dominance.step(
+    None,
+    id=f"{CHAIN}.closed_form",
     sources=[
         quote(N004, r"\exp \left( -\frac{1}{2(w^\top \Sigma_1 w)} x_1^2 \right) dx_1"),
         quote(N004, "Specifically, we want to maximize the variance of  $\\langle w, X_1 \\rangle$  relative to that of  $\\langle w, X_0 \\rangle$ ."),
         quote(N004, "This condition is equivalent to having  $w^-$  *maximize the spread in the preactivations corresponding to  $p_{\\xi_1}$  relative to those for  $p_{\\xi_0}$*"),
     ],
     latex=r"\mathbb{P}_{X_1, X_0} (|\langle w, X_1 \rangle| > |\langle w, X_0 \rangle|) = \frac{2}{\pi} \tan^{-1} \sqrt{\frac{w^\top \Sigma_1 w}{w^\top \Sigma_0 w}}",
-    params=gauss_params,
-    assumptions=GAUSS,
     claimed=lambda p: 2 / np.pi * np.arctan(std_devs(p)[0] / std_devs(p)[1]),
-    reference=DOMINANCE,
-    chain=CHAIN,
-    after=previous,
     remark=(
         "Not written in the note: derivcheck's closed form of the chain's last line (polar angle of (A/s_1, B/s_0) is "
         "uniform). It is increasing in the variance ratio, which is the note's 'maximize the variance of <w, X_1> "

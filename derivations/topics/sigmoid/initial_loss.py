@@ -32,7 +32,7 @@ from scipy.special import erf
 from numerics.models import sampling
 from numerics.gradients import central_difference
 
-from derivations.api import Correction, Sampled, Tolerances, claim, definition, eq, incomplete, quote
+from derivations.api import Chain, Correction, Sampled, Tolerances, claim, definition, eq, incomplete, quote
 from derivations.topics._notes import N004
 
 SQRT2 = np.sqrt(2.0)
@@ -200,27 +200,18 @@ FOUR_L0 = Sampled(MIX_DIM, four_loss_drawn, "4 L(0): 4 * 1/2 (sigma(<w_1,X>) - Y
 init_params = dict(base_params)
 INIT_ASSUMPTIONS = (DATA, SIGMOID, INIT, "L as in (17)")
 CHAIN = "sigmoid.init_loss"
-claim(
-    f"{CHAIN}.eq19",
-    sources=[eq(N004, "19")],
+init_loss = Chain(CHAIN, note=N004, params=init_params, reference=FOUR_L0, assumptions=INIT_ASSUMPTIONS)
+init_loss.step(
+    "19",
     latex=r"4\mathcal{L}(0) = \mathbb{E}_{X \sim p(\xi_1, g)} [(\hat{y}(X) - 1)^2] + \mathbb{E}_{X \sim p(\xi_0, g)} [(\hat{y}(X) + 1)^2]",
-    params=init_params,
-    assumptions=INIT_ASSUMPTIONS,
     claimed=Sampled(MIX_DIM, line_19, "(19) class by class"),
-    reference=FOUR_L0,
-    chain=CHAIN,
 )
-claim(
-    f"{CHAIN}.eq20",
-    sources=[eq(N004, "20")],
+init_loss.step(
+    "20",
     latex=(r"= \mathbb{E}_{X \sim p(\xi_1, g)} [(\sigma(\langle w_1, X \rangle) - 1)^2] + \mathbb{E}_{X \sim p(\xi_0, g)} "
            r"[(\sigma(\langle w_1, X \rangle) + 1)^2]"),
-    params=init_params,
-    assumptions=INIT_ASSUMPTIONS + (EXACT,),
+    assumptions=(EXACT,),
     claimed=Sampled(MIX_DIM, line_20, "(20) class by class"),
-    reference=FOUR_L0,
-    chain=CHAIN,
-    after=f"{CHAIN}.eq19",
     previous_form=Sampled(MIX_DIM, line_19, "(19) class by class"),
 )
 EQ21 = (
@@ -229,17 +220,12 @@ EQ21 = (
     r"\mathbb{E}_{X \sim p(\xi_0, g), \langle w_1, X \rangle > 0} [(\sigma(\langle w_1, X \rangle) + 1)^2] + "
     r"\mathbb{E}_{X \sim p(\xi_0, g), \langle w_1, X \rangle < 0} [(\sigma(\langle w_1, X \rangle) + 1)^2]"
 )
-claim(
-    f"{CHAIN}.eq21",
+init_loss.step(
+    "21",
     role="unstated",
-    sources=[eq(N004, "21")],
     latex=EQ21,
-    params=init_params,
-    assumptions=INIT_ASSUMPTIONS + (RESTRICTED, EXACT + "; S = 0 has probability 0"),
+    assumptions=(RESTRICTED, EXACT + "; S = 0 has probability 0"),
     claimed=Sampled(MIX_DIM, line_21, "(21), restricted reading"),
-    reference=FOUR_L0,
-    chain=CHAIN,
-    after=f"{CHAIN}.eq20",
     previous_form=Sampled(MIX_DIM, line_20, "(20) class by class"),
 )
 claim(
@@ -259,54 +245,39 @@ claim(
     ),
     remark="The other reading of the same line; (22)-(24) would inherit the factor under it.",
 )
-claim(
-    f"{CHAIN}.eq22",
+init_loss.step(
+    "22",
     role="unstated",
-    sources=[eq(N004, "22")],
     latex=(
         r"= \mathbb{E}_{X \sim p(\xi_1, g), \langle w_1, X \rangle > 0} [(\sigma(\langle w_1, X \rangle) - 1)^2] + "
         r"\mathbb{E}_{X \sim p(\xi_1, g), \langle w_1, X \rangle > 0} [(\sigma(\langle w_1, X \rangle) + 1)^2] + "
         r"\mathbb{E}_{X \sim p(\xi_0, g), \langle w_1, X \rangle > 0} [(\sigma(\langle w_1, X \rangle) + 1)^2] + "
         r"\mathbb{E}_{X \sim p(\xi_0, g), \langle w_1, X \rangle > 0} [(\sigma(\langle w_1, X \rangle) - 1)^2]"
     ),
-    params=init_params,
-    assumptions=INIT_ASSUMPTIONS + (RESTRICTED, "uses the symmetry X -> -X of p(xi, g) and the oddness of sigma; "
-                                                "checked against the loss itself by paired Monte Carlo"),
+    assumptions=(RESTRICTED, "uses the symmetry X -> -X of p(xi, g) and the oddness of sigma; "
+                             "checked against the loss itself by paired Monte Carlo"),
     claimed=Sampled(MIX_DIM, line_22, "(22) class by class"),
-    reference=FOUR_L0,
-    chain=CHAIN,
-    after=f"{CHAIN}.eq21",
     previous_form=Sampled(MIX_DIM, line_21, "(21), restricted reading"),
 )
-claim(
-    f"{CHAIN}.eq23",
+init_loss.step(
+    "23",
     role="unstated",
-    sources=[eq(N004, "23")],
     latex=(
         r"= \mathbb{E}_{X \sim p(\xi_1, g), \langle w_1, X \rangle > 0} [(\sigma(\langle w_1, X \rangle) - 1)^2 + "
         r"(\sigma(\langle w_1, X \rangle) + 1)^2] + \mathbb{E}_{X \sim p(\xi_0, g), \langle w_1, X \rangle > 0} "
         r"[(\sigma(\langle w_1, X \rangle) + 1)^2 + (\sigma(\langle w_1, X \rangle) - 1)^2]"
     ),
-    params=init_params,
-    assumptions=INIT_ASSUMPTIONS + (RESTRICTED, EXACT),
+    assumptions=(RESTRICTED, EXACT),
     claimed=Sampled(MIX_DIM, line_23, "(23) class by class"),
-    reference=FOUR_L0,
-    chain=CHAIN,
-    after=f"{CHAIN}.eq22",
     previous_form=Sampled(MIX_DIM, line_22, "(22) class by class"),
 )
-claim(
-    f"{CHAIN}.eq24",
+init_loss.step(
+    "24",
     role="unstated",
-    sources=[eq(N004, "24")],
     latex=(r"= 2 (\mathbb{E}_{X \sim p(\xi_1, g), \langle w_1, X \rangle > 0} [\sigma(\langle w_1, X \rangle)^2 + 1] + "
            r"\mathbb{E}_{X \sim p(\xi_0, g), \langle w_1, X \rangle > 0} [\sigma(\langle w_1, X \rangle)^2 + 1])"),
-    params=init_params,
-    assumptions=INIT_ASSUMPTIONS + (RESTRICTED, EXACT),
+    assumptions=(RESTRICTED, EXACT),
     claimed=Sampled(MIX_DIM, line_24, "(24) class by class"),
-    reference=FOUR_L0,
-    chain=CHAIN,
-    after=f"{CHAIN}.eq23",
     previous_form=Sampled(MIX_DIM, line_23, "(23) class by class"),
 )
 incomplete(
