@@ -1,0 +1,144 @@
+"""derivcheck: every equation of a research note, checked with evidence.
+
+The code is three packages, the folders of the design card: ``derivations`` (what is claimed),
+``numerics`` (how a claim is checked) and ``reports`` (a result file rendered for people).  Their
+modules import each other by those names (``from numerics.estimate import Estimate``) and claim
+modules are written against them (``from derivations.api import claim, eq``).  Installed, they live
+inside this package (``derivcheck/derivations/`` ...): ``derivcheck`` is the only name the wheel puts
+in site-packages, so an unrelated package called ``reports`` or ``numerics`` stays what
+``import reports`` finds in any program that does not use derivcheck.
+
+A program that uses derivcheck gets the three names back with :func:`activate`, which the command
+line, ``python -m derivcheck``, ``pytest --derivcheck`` and every public name of this package
+(``derivcheck.check``, ``from derivcheck import claim, eq``) call for you; from then on the three
+names are derivcheck's in that process (its own modules import them).  Each module is imported once,
+under its own name: ``derivcheck.derivations.api`` *is* the module object ``derivations.api``, so
+classes, registries and caches are never duplicated.  ``import derivcheck`` alone changes nothing
+for the rest of the process (pytest imports the plugin of every installed package in every session).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import sys
+from pathlib import Path
+
+__all__ = ["activate", "main", "check", "CheckResult", "PACKAGES", "__version__"]
+
+PACKAGES = ("derivations", "numerics", "reports")
+
+_HERE = Path(__file__).resolve().parent
+# The folder that holds the three packages: this package's own folder once installed from the wheel
+# (derivcheck/derivations/...), the project root in a source tree (derivations/ beside derivcheck/).
+HOME = _HERE if (_HERE / "derivations" / "__init__.py").is_file() else _HERE.parent
+
+
+class _TopLevel(importlib.abc.MetaPathFinder):
+    """Finds ``derivations``, ``numerics`` and ``reports`` in :data:`HOME` and nowhere else.
+
+    Only the three top-level names: their submodules are found through the package's ``__path__`` by
+    Python's own path finder, as for any package, so every module has its usual name, file and spec.
+    """
+
+    def find_spec(self, name, path=None, target=None):  # noqa: ANN001 - importlib protocol
+        if name in PACKAGES:
+            return importlib.machinery.PathFinder.find_spec(name, [str(HOME)])
+        return None
+
+
+class _Alias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """``derivcheck.derivations[.x]`` (and ``.numerics``, ``.reports``) is the module ``derivations[.x]`` itself.
+
+    Importing the alias activates the names (it is a use of derivcheck) and imports the module under its
+    own name; the alias name is then one more key of ``sys.modules`` for the same object.
+    """
+
+    def find_spec(self, name, path=None, target=None):  # noqa: ANN001 - importlib protocol
+        head, dot, rest = name.partition(".")
+        if head == __name__ and dot and rest.partition(".")[0] in PACKAGES:
+            return importlib.util.spec_from_loader(name, self)
+        return None
+
+    def create_module(self, spec):  # noqa: ANN001
+        activate()
+        module = importlib.import_module(spec.name.partition(".")[2])
+        spec.loader_state = module.__spec__  # the import system is about to set the alias's spec on it
+        return module
+
+    def exec_module(self, module) -> None:  # noqa: ANN001 - already executed under its own name
+        module.__spec__ = module.__spec__.loader_state  # it keeps its own spec (name, origin, loader)
+
+
+_TOP_LEVEL = _TopLevel()
+
+
+def _foreign(name: str) -> str | None:
+    """Where an already imported module ``name`` comes from, when that is not derivcheck's package."""
+    module = sys.modules.get(name)
+    if module is None:
+        return None
+    where = [Path(p).resolve() for p in getattr(module, "__path__", None) or ()]
+    if (HOME / name).resolve() in where:
+        return None
+    return getattr(module, "__file__", None) or repr(module)
+
+
+def activate() -> None:
+    """Make ``derivations``, ``numerics`` and ``reports`` importable under their own names (idempotent).
+
+    derivcheck's finder goes first, so a folder or package of the same name elsewhere on ``sys.path``
+    cannot stand in for derivcheck's own modules.  A different package of one of these names that is
+    already imported cannot be replaced: that is an ``ImportError`` naming it, never a mix of the two.
+    """
+    clash = {name: where for name in PACKAGES if (where := _foreign(name))}
+    if clash:
+        listed = "; ".join(f"{n!r} from {w}" for n, w in clash.items())
+        raise ImportError(
+            f"derivcheck needs the module names {', '.join(PACKAGES)}, but this process already imported "
+            f"another package under one of them ({listed}); import derivcheck in a process that does not use it"
+        )
+    if _TOP_LEVEL not in sys.meta_path:
+        sys.meta_path.insert(0, _TOP_LEVEL)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The ``derivcheck`` command."""
+    activate()
+    from derivations.cli import main as cli_main
+
+    return cli_main(argv)
+
+
+def dask_setup(worker) -> None:  # noqa: ANN001, ARG001 - dask's preload hook: dask worker --preload derivcheck
+    """A dask worker started with ``--preload derivcheck`` can run derivcheck's tasks."""
+    activate()
+
+
+def __getattr__(name: str):
+    """``derivcheck.check``, the authoring vocabulary (``claim``, ``eq``, ...), ``derivcheck.derivations``,
+    ``.numerics``, ``.reports`` and ``__version__``, imported on first use."""
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version(__name__)  # the one version string: pyproject.toml's, as installed
+        except PackageNotFoundError:  # pragma: no cover - a source tree that was never installed
+            return "0+unknown"
+    if name in PACKAGES:
+        return importlib.import_module(f"{__name__}.{name}")
+    if name.startswith("_"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    activate()
+    derivations = importlib.import_module("derivations")
+    if name in getattr(derivations, "__all__", ()):
+        return getattr(derivations, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+if not any(isinstance(f, _Alias) for f in sys.meta_path):
+    # Only names that start with "derivcheck.": nothing else in the process is affected.  First, so that no
+    # other finder (an editable install's, which maps derivcheck.derivations to the source folder) loads a copy.
+    sys.meta_path.insert(0, _Alias())
