@@ -6,15 +6,22 @@ modules import each other by those names (``from numerics.estimate import Estima
 modules are written against them (``from derivations.api import claim, eq``).  Installed, they live
 inside this package (``derivcheck/derivations/`` ...): ``derivcheck`` is the only name the wheel puts
 in site-packages, so an unrelated package called ``reports`` or ``numerics`` stays what
-``import reports`` finds in any program that does not use derivcheck.
+``import reports`` finds in a program that does not use derivcheck.
 
-A program that uses derivcheck gets the three names back with :func:`activate`, which the command
-line, ``python -m derivcheck``, ``pytest --derivcheck`` and every public name of this package
-(``derivcheck.check``, ``from derivcheck import claim, eq``) call for you; from then on the three
-names are derivcheck's in that process (its own modules import them).  Each module is imported once,
-under its own name: ``derivcheck.derivations.api`` *is* the module object ``derivations.api``, so
-classes, registries and caches are never duplicated.  ``import derivcheck`` alone changes nothing
-for the rest of the process (pytest imports the plugin of every installed package in every session).
+How the three names resolve:
+
+* ``import derivcheck`` makes them importable as a last resort: a package of the same name anywhere on
+  ``sys.path`` still comes first (pytest imports derivcheck's plugin in every session, and a user's
+  own ``reports`` must stay theirs), and ``import derivations`` works where nothing else has the name;
+* once derivcheck is used -- the command line, ``python -m derivcheck``, ``pytest --derivcheck``, a
+  public name of this package (``derivcheck.check``, ``from derivcheck import claim, eq``), or one of
+  the three packages imported through it -- :func:`activate` puts derivcheck's finder first, and the
+  three names are derivcheck's in that process (its own modules import them).  A different package of
+  one of these names that is already imported is then an ``ImportError`` naming it, never a mix.
+
+Each module is imported once, under its own name: ``derivcheck.derivations.api`` *is* the module object
+``derivations.api``, so classes, registries and caches are never duplicated, and names, pickles and
+result files are those of the source tree.
 """
 
 from __future__ import annotations
@@ -41,12 +48,17 @@ class _TopLevel(importlib.abc.MetaPathFinder):
 
     Only the three top-level names: their submodules are found through the package's ``__path__`` by
     Python's own path finder, as for any package, so every module has its usual name, file and spec.
+    Last on ``sys.meta_path`` after ``import derivcheck`` (consulted only when nothing else has the name);
+    serving a name is a use of derivcheck, which puts the finder first (:func:`activate`).
     """
 
     def find_spec(self, name, path=None, target=None):  # noqa: ANN001 - importlib protocol
-        if name in PACKAGES:
-            return importlib.machinery.PathFinder.find_spec(name, [str(HOME)])
-        return None
+        if name not in PACKAGES:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, [str(HOME)])
+        if spec is not None:
+            activate()
+        return spec
 
 
 class _Alias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
@@ -90,7 +102,8 @@ def activate() -> None:
     """Make ``derivations``, ``numerics`` and ``reports`` importable under their own names (idempotent).
 
     derivcheck's finder goes first, so a folder or package of the same name elsewhere on ``sys.path``
-    cannot stand in for derivcheck's own modules.  A different package of one of these names that is
+    cannot stand in for derivcheck's own modules.  Called by every use of derivcheck; a program calls
+    it itself only to import the three packages by name ahead of another package of the same name.  A different package of one of these names that is
     already imported cannot be replaced: that is an ``ImportError`` naming it, never a mix of the two.
     """
     clash = {name: where for name in PACKAGES if (where := _foreign(name))}
@@ -98,9 +111,11 @@ def activate() -> None:
         listed = "; ".join(f"{n!r} from {w}" for n, w in clash.items())
         raise ImportError(
             f"derivcheck needs the module names {', '.join(PACKAGES)}, but this process already imported "
-            f"another package under one of them ({listed}); import derivcheck in a process that does not use it"
+            f"another package under one of them ({listed}); use derivcheck in a process that does not import that package"
         )
-    if _TOP_LEVEL not in sys.meta_path:
+    if sys.meta_path[:1] != [_TOP_LEVEL]:
+        if _TOP_LEVEL in sys.meta_path:
+            sys.meta_path.remove(_TOP_LEVEL)
         sys.meta_path.insert(0, _TOP_LEVEL)
 
 
@@ -142,3 +157,5 @@ if not any(isinstance(f, _Alias) for f in sys.meta_path):
     # Only names that start with "derivcheck.": nothing else in the process is affected.  First, so that no
     # other finder (an editable install's, which maps derivcheck.derivations to the source folder) loads a copy.
     sys.meta_path.insert(0, _Alias())
+if _TOP_LEVEL not in sys.meta_path:
+    sys.meta_path.append(_TOP_LEVEL)  # a last resort until derivcheck is used

@@ -131,8 +131,9 @@ def test_a_claim_module_importing_derivations_api_runs_from_the_wheel(site: Path
 def test_one_module_object_under_both_names(site: Path, tmp_path: Path) -> None:
     done = _python("""
         import sys
+        import derivcheck
+        import derivations.engine.registry as b  # a notebook: import derivcheck, then the packages by name
         import derivcheck.derivations.engine.registry as a
-        import derivations.engine.registry as b
         import derivcheck.numerics.estimate, numerics.estimate, derivcheck.reports, reports
         assert a is b and derivcheck.numerics.estimate is numerics.estimate and derivcheck.reports is reports
         assert b.__spec__.name == b.__name__ == 'derivations.engine.registry', (b.__spec__.name, b.__name__)
@@ -144,6 +145,19 @@ def test_one_module_object_under_both_names(site: Path, tmp_path: Path) -> None:
         assert claim is derivations.claim
         print(derivations.__file__)
     """, tmp_path, site)
+    assert done.returncode == 0, done.stderr
+    assert Path(done.stdout.strip()).is_relative_to(site / "derivcheck")
+
+
+def test_once_derivcheck_is_used_the_three_names_are_its_own(site: Path, tmp_path: Path) -> None:
+    """Another ``numerics`` on the path, not imported yet: derivcheck's modules still get derivcheck's."""
+    other = _unrelated(tmp_path / "other", "numerics")
+    done = _python("""
+        import derivcheck
+        from derivations.api import claim
+        import numerics
+        print(numerics.__file__)
+    """, tmp_path, site, other)
     assert done.returncode == 0, done.stderr
     assert Path(done.stdout.strip()).is_relative_to(site / "derivcheck")
 
