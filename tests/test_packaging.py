@@ -102,6 +102,19 @@ def test_an_unrelated_package_of_the_same_name_is_not_shadowed(site: Path, tmp_p
         assert done.returncode == 0, f"{program}: {done.stderr}"
 
 
+def test_the_pytest_plugin_loads_none_of_derivchecks_packages_without_the_option(site: Path, tmp_path: Path) -> None:
+    """pytest imports the ``pytest11`` entry point of every installed package in every session."""
+    entry_points = next(site.glob("derivcheck-*.dist-info")).joinpath("entry_points.txt").read_text()
+    plugin = entry_points.split("[pytest11]")[1].split("=")[1].split()[0]
+    done = _python(f"""
+        import sys
+        import {plugin}
+        loaded = [m for m in sys.modules if m.split('.')[0] in ('derivations', 'numerics', 'reports', 'sympy')]
+        assert not loaded, sorted({m.split('.')[0] for m in loaded})
+    """, tmp_path, site)
+    assert done.returncode == 0, done.stderr
+
+
 def test_a_claim_module_importing_derivations_api_runs_from_the_wheel(site: Path, tmp_path: Path) -> None:
     (tmp_path / "my.py").write_text(textwrap.dedent("""
         import sympy as sp
