@@ -110,7 +110,7 @@ def test_the_pytest_plugin_loads_none_of_derivchecks_packages_without_the_option
         import sys
         import {plugin}
         loaded = [m for m in sys.modules if m.split('.')[0] in ('derivations', 'numerics', 'reports', 'sympy')]
-        assert not loaded, sorted({m.split('.')[0] for m in loaded})
+        assert not loaded, sorted({{m.split('.')[0] for m in loaded}})
     """, tmp_path, site)
     assert done.returncode == 0, done.stderr
 
