@@ -128,8 +128,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def dask_setup(worker) -> None:  # noqa: ANN001, ARG001 - dask's preload hook: dask worker --preload derivcheck
-    """A dask worker started with ``--preload derivcheck`` can run derivcheck's tasks."""
-    activate()
+    """A dask scheduler or worker started with ``--preload derivcheck`` can read and run derivcheck's tasks."""
+
+
+def _imported() -> None:
+    """Nothing: sent by reference to a dask scheduler and its workers, it makes them import derivcheck, after
+    which the tasks' modules (``derivations.engine.distributed`` ...) are importable there."""
 
 
 def __getattr__(name: str):
