@@ -26,6 +26,8 @@ result files are those of the source tree.
 
 from __future__ import annotations
 
+import ast
+import functools
 import importlib
 import importlib.abc
 import importlib.machinery
@@ -103,8 +105,9 @@ def activate() -> None:
 
     derivcheck's finder goes first, so a folder or package of the same name elsewhere on ``sys.path``
     cannot stand in for derivcheck's own modules.  Called by every use of derivcheck; a program calls
-    it itself only to import the three packages by name ahead of another package of the same name.  A different package of one of these names that is
-    already imported cannot be replaced: that is an ``ImportError`` naming it, never a mix of the two.
+    it itself only to import the three packages by name ahead of another package of the same name.
+    A different package of one of these names that is already imported cannot be replaced: that is an
+    ``ImportError`` naming it, never a mix of the two.
     """
     clash = {name: where for name in PACKAGES if (where := _foreign(name))}
     if clash:
@@ -148,13 +151,21 @@ def __getattr__(name: str):
             return "0+unknown"
     if name in PACKAGES:
         return importlib.import_module(f"{__name__}.{name}")
-    if name.startswith("_"):
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    activate()
-    derivations = importlib.import_module("derivations")
-    if name in getattr(derivations, "__all__", ()):
-        return getattr(derivations, name)
+    if name in _public():
+        activate()
+        return getattr(importlib.import_module("derivations"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@functools.cache
+def _public() -> frozenset[str]:
+    """The names ``derivations`` exports (its ``__all__``), read from its source: a probe for another name
+    (``hasattr(derivcheck, "dask_teardown")``) is an ``AttributeError`` and imports and activates nothing."""
+    tree = ast.parse((HOME / "derivations" / "__init__.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "__all__" for t in node.targets):
+            return frozenset(ast.literal_eval(node.value))
+    return frozenset()
 
 
 if not any(isinstance(f, _Alias) for f in sys.meta_path):

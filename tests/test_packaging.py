@@ -88,6 +88,13 @@ def test_the_wheel_installs_one_top_level_name(wheel: Path) -> None:
         missing = {w for w in wanted if f"derivcheck/{w}" not in names}
         assert not missing, sorted(missing)
     assert "derivcheck/reports/schema.json" in names
+    # one version string: pyproject.toml's, the wheel's metadata, and what derivcheck --version reads
+    import tomllib
+
+    with zipfile.ZipFile(wheel) as z:
+        metadata = z.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    assert f"\nVersion: {version}\n" in metadata
     assert "derivcheck = derivcheck:main" in entry_points
     assert "derivcheck = derivcheck.pytest_plugin" in entry_points
 
@@ -100,6 +107,21 @@ def test_an_unrelated_package_of_the_same_name_is_not_shadowed(site: Path, tmp_p
     for program in (f"import {name}", f"import derivcheck.pytest_plugin; import {name}"):
         done = _python(f"{program}; assert {name}.WHO == 'not derivcheck', {name}.__file__", tmp_path, site, other)
         assert done.returncode == 0, f"{program}: {done.stderr}"
+
+
+def test_importing_derivcheck_or_probing_it_is_not_a_use(site: Path, tmp_path: Path) -> None:
+    """``import derivcheck`` and a probe for a name it lacks (dask's preload looks for ``dask_teardown``)
+    import none of the three packages and leave derivcheck's finder last."""
+    done = _python("""
+        import sys, derivcheck
+        assert not hasattr(derivcheck, 'dask_teardown') and not hasattr(derivcheck, 'no_such_name')
+        assert sys.meta_path[0] is not derivcheck._TOP_LEVEL and derivcheck._TOP_LEVEL in sys.meta_path
+        loaded = [m for m in sys.modules if m.split('.')[0] in derivcheck.PACKAGES]
+        assert not loaded, loaded
+        derivcheck.eq  # a public name is a use
+        assert sys.meta_path[0] is derivcheck._TOP_LEVEL
+    """, tmp_path, site)
+    assert done.returncode == 0, done.stderr
 
 
 def test_the_pytest_plugin_loads_none_of_derivchecks_packages_without_the_option(site: Path, tmp_path: Path) -> None:
@@ -155,7 +177,9 @@ def test_one_module_object_under_both_names(site: Path, tmp_path: Path) -> None:
                    if k.startswith('derivcheck.') and k.split('.')[1] in derivcheck.PACKAGES)
         from derivcheck import claim, check
         import derivations
+        from derivations.engine.version import tool_version
         assert claim is derivations.claim
+        assert derivcheck.__version__ == tool_version() != "0+unknown"
         print(derivations.__file__)
     """, tmp_path, site)
     assert done.returncode == 0, done.stderr
