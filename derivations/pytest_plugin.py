@@ -1,8 +1,9 @@
 """pytest integration: every claim as a test item.
 
 Enabled with ``pytest --derivcheck`` (the plugin is registered through the
-``pytest11`` entry point; without installation add ``-p derivations.pytest_plugin``
-or put ``pytest_plugins = ["derivations.pytest_plugin"]`` in a conftest.py).
+``pytest11`` entry point as :mod:`derivcheck.pytest_plugin`, which calls :func:`collect`; without
+installation add ``-p derivations.pytest_plugin`` or put ``pytest_plugins = ["derivations.pytest_plugin"]``
+in a conftest.py).
 
     pytest --derivcheck [--derivcheck-select GLOB] [--derivcheck-module PATH [--derivcheck-builtin]]
            [--derivcheck-mode quick|thorough] [--derivcheck-seed N]
@@ -28,24 +29,13 @@ from typing import Any
 
 import pytest
 
+# The options are the installed plugin's (derivcheck.pytest_plugin, light: pytest loads it in every session);
+# imported here so that ``-p derivations.pytest_plugin`` in a source tree still has them.
+from derivcheck.pytest_plugin import pytest_addoption  # noqa: F401
+
 _REGISTRY = pytest.StashKey[Any]()
 _SETTINGS = pytest.StashKey[Any]()
 _RESULTS = pytest.StashKey[dict]()  # id -> result record of the claims run so far (for inheritance)
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("derivcheck", "derivation checks")
-    group.addoption("--derivcheck", action="store_true", help="run every registered claim as a test")
-    group.addoption("--derivcheck-select", action="append", default=[], metavar="GLOB", help="only claims whose id matches")
-    group.addoption("--derivcheck-module", action="append", default=[], metavar="PATH",
-                    help="load claims from PATH (file or folder); only these unless --derivcheck-builtin")
-    group.addoption("--derivcheck-builtin", action="store_true",
-                    help="with --derivcheck-module: also the built-in claims and those of installed plugins")
-    group.addoption("--derivcheck-mode", default="quick", choices=("quick", "thorough"),
-                    help="quick (8 points, 2^16 samples) or thorough (60 points, 2^20 samples)")
-    group.addoption("--derivcheck-seed", type=int, default=0, help="seed of every random choice (default 0)")
-    group.addoption("--derivcheck-inconclusive", default="fail", choices=("fail", "skip"),
-                    help="what an inconclusive claim does to its test (default: fail)")
 
 
 class ClaimFailure(Exception):
@@ -138,8 +128,12 @@ def _short(value: object) -> str:
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list) -> None:
-    if not config.getoption("derivcheck"):
-        return
+    if config.getoption("derivcheck"):
+        collect(session, config, items)
+
+
+def collect(session: pytest.Session, config: pytest.Config, items: list) -> None:
+    """Under ``--derivcheck``: every selected claim (and every module that failed to import) as a test item."""
     from .engine import registry  # the engine: imported only under --derivcheck
     from .engine.settings import AuditSettings
 

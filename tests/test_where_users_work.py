@@ -53,8 +53,8 @@ def _module(folder: Path, name: str, text: str) -> Path:
 def _plugin_args() -> list[str]:
     from importlib.metadata import entry_points
 
-    installed = any(ep.value == "derivations.pytest_plugin" for ep in entry_points(group="pytest11"))
-    return [] if installed else ["-p", "derivations.pytest_plugin"]
+    installed = any(ep.value == "derivcheck.pytest_plugin" for ep in entry_points(group="pytest11"))
+    return [] if installed else ["-p", "derivcheck.pytest_plugin"]
 
 
 def test_pytest_plugin_message_names_the_root_and_junit_names_the_module(tmp_path: Path) -> None:

@@ -73,6 +73,7 @@ def executor(discovery: Discovery, settings: AuditSettings, scheduler: str | Non
                                        processes=True, dashboard_address=None, silence_logs=40)
         client = Client(scheduler or cluster)
         try:
+            _import_derivcheck_on(client)
             futures = [client.submit(audit_group, discovery, tuple(g), settings, pure=False, retries=0)
                        for g in groups]
             for fut in as_completed(futures):
@@ -83,6 +84,19 @@ def executor(discovery: Discovery, settings: AuditSettings, scheduler: str | Non
                 cluster.close()
 
     return run_groups
+
+
+def _import_derivcheck_on(client) -> None:  # noqa: ANN001 - a dask.distributed Client
+    """The scheduler unpickles the tasks and the workers run them: both import derivcheck first.
+
+    Installed from the wheel, ``derivations`` lives inside the package ``derivcheck`` and is importable in a
+    process that has imported derivcheck; a function of derivcheck's goes by reference, so unpickling it
+    there imports derivcheck.  (Workers that join later: ``dask worker --preload derivcheck``.)
+    """
+    import derivcheck
+
+    client.run_on_scheduler(derivcheck._imported)
+    client.run(derivcheck._imported)
 
 
 __all__ = ["Discovery", "executor", "audit_group"]

@@ -181,8 +181,8 @@ def test_pytest_plugin_runs_claims_as_items(tmp_path: Path) -> None:
     (tmp_path / "conftest.py").write_text("")
     from importlib.metadata import entry_points
 
-    installed = any(ep.value == "derivations.pytest_plugin" for ep in entry_points(group="pytest11"))
-    load = [] if installed else ["-p", "derivations.pytest_plugin"]  # installed: the pytest11 entry point loads it
+    installed = any(ep.value == "derivcheck.pytest_plugin" for ep in entry_points(group="pytest11"))
+    load = [] if installed else ["-p", "derivcheck.pytest_plugin"]  # installed: the pytest11 entry point loads it
     done = subprocess.run(
         [sys.executable, "-m", "pytest", *load, "--derivcheck",
          "--derivcheck-module", str(module), "--derivcheck-select", "mine.*", "-q", "-p", "no:cacheprovider", str(tmp_path)],

@@ -1,0 +1,7 @@
+"""``python -m derivcheck ...`` is the ``derivcheck`` command."""
+
+import sys
+
+from derivcheck import main
+
+sys.exit(main())
