@@ -364,8 +364,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_annotate(args: argparse.Namespace) -> int:
-    """The note as a self-contained HTML page with a verdict mark beside each equation."""
-    from reports.annotate import Display, render
+    """The note as a self-contained HTML page (and a PDF) with a verdict mark beside each equation."""
+    from reports.annotate import Display, html_page, page
     from reports.load import ResultFileError, load
 
     from .authoring.notes import NoDisplayError, equations
@@ -378,14 +378,19 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         return 2
     spans: dict[tuple[int, int], list] = {}
     for e in eqs:
-        spans.setdefault(e.span, []).append(e.label)
-    displays = [Display(a, b, tuple(labels)) for (a, b), labels in spans.items()]
+        spans.setdefault(e.span, []).append(e)
+    displays = [Display(a, b, tuple(e.label for e in rows), tuple(e.latex for e in rows)) for (a, b), rows in spans.items()]
     note = Path(args.note)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    annotated = page(note.name, note.read_text(encoding="utf-8"), displays, document, args.report_link)
     target = out / (note.stem + ".html")
-    target.write_text(render(note.name, note.read_text(encoding="utf-8"), displays, document, args.report_link))
+    target.write_text(html_page(annotated), encoding="utf-8")
     print(f"wrote {target}")
+    if not args.no_pdf:
+        from reports.annotate_pdf import render_pdf
+
+        print(render_pdf(annotated, out, note.stem).message)
     return 0
 
 
@@ -527,8 +532,10 @@ def parser() -> argparse.ArgumentParser:
     an = sub.add_parser("annotate", help="the note as an HTML page with a verdict mark beside each equation")
     an.add_argument("note", metavar="NOTE", help="the note file (plain text or .tex)")
     an.add_argument("--results", required=True, metavar="R.json", help="a result file written by 'derivcheck audit --json'")
-    an.add_argument("--out", default="annotated", metavar="DIR", help="folder for NOTE.html (default: annotated/)")
-    an.add_argument("--report-link", metavar="URL", help="where the full report is, linked from the page (e.g. report/report.pdf)")
+    an.add_argument("--out", default="annotated", metavar="DIR", help="folder for NOTE.html and NOTE.pdf (default: annotated/)")
+    an.add_argument("--report-link", metavar="URL", help="where the full report is, relative to DIR (e.g. ../report/report.pdf): "
+                    "each entry id links to its section")
+    an.add_argument("--no-pdf", action="store_true", help="the HTML page only (the PDF needs pdflatex)")
     an.set_defaults(func=cmd_annotate)
 
     cov = sub.add_parser("coverage", help="which numbered equations of notes have entries")

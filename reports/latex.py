@@ -530,11 +530,28 @@ def _write_tex(env: jinja2.Environment, document: dict, sh: Shape, views: list[E
     return path
 
 
-def _build_pdf(folder: Path, timeout: float | None) -> tuple[texbuild.Run, int]:
+def vet_snippets(snippets: list[Snippet], folder: Path) -> None:
+    """Compile-test every snippet that passed the screen (in ``folder``, removed after); a failure is shown verbatim."""
+    candidates = [(s.n, s.typeset()) for s in snippets if s.reason is None]
+    if candidates:
+        vet_env = environment()
+
+        def make(subset):
+            return vet_env.get_template("vet.tex.j2").render(snippets=subset)
+
+        vetting = texbuild.vet(candidates, make, folder)
+        for s in snippets:
+            if s.n in vetting.failed:
+                s.reason = "does not compile: " + vetting.failed[s.n]
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def build_pdf(folder: Path, timeout: float | None, name: str = "report") -> tuple[texbuild.Run, int]:
+    """pdflatex over ``folder/name.tex`` until the cross-references settle (at most 4 passes)."""
     passes = 0
     run = None
     for passes in range(1, 5):
-        run = texbuild.run_pdflatex(folder, "report", timeout=timeout)
+        run = texbuild.run_pdflatex(folder, name, timeout=timeout)
         if not run.ok:
             break
         if passes >= 2 and not re.search(r"Rerun to get|Label\(s\) may have changed|Rerun LaTeX", run.log):
@@ -577,18 +594,7 @@ def render(document: dict, folder: str | Path, *, pdf: bool = True, figures: boo
     have_tex = texbuild.pdflatex() is not None and pdf
 
     if have_tex:  # compile-test every snippet that passed the screen
-        candidates = [(s.n, s.typeset()) for s in pieces.snippets if s.reason is None]
-        if candidates:
-            vet_env = environment()
-
-            def make(subset):
-                return vet_env.get_template("vet.tex.j2").render(snippets=subset)
-
-            vetting = texbuild.vet(candidates, make, folder / "_vet")
-            for s in pieces.snippets:
-                if s.n in vetting.failed:
-                    s.reason = "does not compile: " + vetting.failed[s.n]
-        shutil.rmtree(folder / "_vet", ignore_errors=True)
+        vet_snippets(pieces.snippets, folder / "_vet")
 
     tex = _write_tex(env, document, sh, views, pieces, folder, None)
     verbatim = [s for s in pieces.snippets if s.reason is not None]
@@ -596,7 +602,7 @@ def render(document: dict, folder: str | Path, *, pdf: bool = True, figures: boo
         msg = f"wrote {tex}" + ("" if not pdf else f"; {texbuild.INSTALL_HINT}")
         return Report(tex, None, msg, verbatim, seconds=time.perf_counter() - start, ok=True)
 
-    run, passes = _build_pdf(folder, timeout)
+    run, passes = build_pdf(folder, timeout)
     safe_note = ""
     if not run.ok:  # never expected after vetting; fall back to every snippet verbatim
         first = run.first_error() + _entry_at(tex, texbuild.error_line(run.log, "report"), views)
@@ -604,7 +610,7 @@ def render(document: dict, folder: str | Path, *, pdf: bool = True, figures: boo
             if s.reason is None:
                 s.reason = "shown verbatim because the report did not build with it typeset"
         tex = _write_tex(env, document, sh, views, pieces, folder, first)
-        run, passes = _build_pdf(folder, timeout)
+        run, passes = build_pdf(folder, timeout)
         safe_note = f" (safe mode: every snippet verbatim after the error: {first})"
     verbatim = [s for s in pieces.snippets if s.reason is not None]
     seconds = time.perf_counter() - start
