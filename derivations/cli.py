@@ -164,12 +164,20 @@ def _write_results(path: str, document: dict) -> str | None:
 # ---- end issue 17 ----
 
 
+def _note_links(document: dict, notes: str | None = None, base: str = "") -> dict:
+    """(note, equation or quote) -> ``path#L<line>`` of the notes the result file cites, for the Markdown summary."""
+    from .authoring.links import note_links
+    from .engine.runner import default_notes_dir
+
+    return note_links(document, notes if notes is not None else default_notes_dir(), base=base)
+
+
 def _show(document: dict, fmt: str, only: list[str] | None, console: Console) -> None:
     """Print the summary of ``document`` in ``fmt`` (table, md or json), limited to the verdicts ``only``."""
     if fmt == "md":
         from reports.markdown import render
 
-        sys.stdout.write(render(document, only=only))
+        sys.stdout.write(render(document, only=only, links=_note_links(document)))
     elif fmt == "json":
         from reports.lines import filtered
 
@@ -342,7 +350,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             except OutputError as exc:
                 print(f"derivcheck report: {exc}", file=sys.stderr)
                 return 2
-        text = render(document, only=args.only)
+        text = render(document, only=args.only, links=_note_links(document, args.notes, args.link_base or ""))
         if out is not None:
             out.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_text(out, text)
@@ -528,6 +536,10 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--out", metavar="DIR", help="latex: the report folder (default: report/ beside RESULTS.json); "
                    "md: a file, or a folder for DIR/report.md (default: standard output)")
     r.add_argument("--no-pdf", action="store_true", help="latex: write report.tex and the figures only")
+    r.add_argument("--notes", metavar="DIR", help="md: the folder of the notes, to link each equation to its line "
+                   "(default: the notes folder the audit reads)")
+    r.add_argument("--link-base", metavar="URL", help="md: put in front of each link to a note line, e.g. "
+                   "https://github.com/OWNER/REPO/blob/SHA/ (default: paths relative to the repository root)")
     r.set_defaults(func=cmd_report)
     an = sub.add_parser("annotate", help="the note as an HTML page with a verdict mark beside each equation")
     an.add_argument("note", metavar="NOTE", help="the note file (plain text or .tex)")
