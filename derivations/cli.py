@@ -373,28 +373,37 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_annotate(args: argparse.Namespace) -> int:
     """The note as a self-contained HTML page (and a PDF) with a verdict mark beside each equation."""
+    import os
+
     from reports.annotate import Display, html_page, page
     from reports.load import ResultFileError, load
+    from reports.safeio import OutputError, atomic_write_text, check_output_file
 
     from .authoring.notes import NoDisplayError, equations
 
+    note = Path(args.note)
+    out = Path(args.out)
+    targets = {"annotated": out / (note.stem + ".html"), "pdf": out / (note.stem + ".pdf")}
     try:
         document = load(args.results)
         eqs = equations(args.note)
-    except (ResultFileError, NoDisplayError, OSError) as exc:
+        for kind, target in targets.items():  # never over a file derivcheck did not write, nor over an input
+            check_output_file(target, kind=kind, what="--out", inputs=[args.note, args.results])
+    except (ResultFileError, NoDisplayError, OSError, OutputError) as exc:
         print(f"derivcheck annotate: {exc}", file=sys.stderr)
         return 2
     spans: dict[tuple[int, int], list] = {}
     for e in eqs:
         spans.setdefault(e.span, []).append(e)
     displays = [Display(a, b, tuple(e.label for e in rows), tuple(e.latex for e in rows)) for (a, b), rows in spans.items()]
-    note = Path(args.note)
-    out = Path(args.out)
+    link = args.report_link
+    default_report = Path(args.results).parent / "report" / "report.pdf"  # where 'derivcheck report R.json' writes it
+    if link is None and default_report.is_file():
+        link = Path(os.path.relpath(default_report.resolve(), out.resolve())).as_posix()
+    annotated = page(note.name, note.read_text(encoding="utf-8"), displays, document, link)
     out.mkdir(parents=True, exist_ok=True)
-    annotated = page(note.name, note.read_text(encoding="utf-8"), displays, document, args.report_link)
-    target = out / (note.stem + ".html")
-    target.write_text(html_page(annotated), encoding="utf-8")
-    print(f"wrote {target}")
+    atomic_write_text(targets["annotated"], html_page(annotated))
+    print(f"wrote {targets['annotated']}")
     if not args.no_pdf:
         from reports.annotate_pdf import render_pdf
 
@@ -545,8 +554,8 @@ def parser() -> argparse.ArgumentParser:
     an.add_argument("note", metavar="NOTE", help="the note file (plain text or .tex)")
     an.add_argument("--results", required=True, metavar="R.json", help="a result file written by 'derivcheck audit --json'")
     an.add_argument("--out", default="annotated", metavar="DIR", help="folder for NOTE.html and NOTE.pdf (default: annotated/)")
-    an.add_argument("--report-link", metavar="URL", help="where the full report is, relative to DIR (e.g. ../report/report.pdf): "
-                    "each entry id links to its section")
+    an.add_argument("--report-link", metavar="URL", help="where the full report is, relative to DIR (default: "
+                    "report/report.pdf beside R.json, if it is there): each entry id links to its section")
     an.add_argument("--no-pdf", action="store_true", help="the HTML page only (the PDF needs pdflatex)")
     an.set_defaults(func=cmd_annotate)
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from .lines import has_equations, lines
 from .model import finding, shape
+from .safeio import ANNOTATED_HEAD
 
 #: verdict -> (symbol, words, colour); the words are what the mark says
 MARK = {
@@ -284,7 +285,7 @@ def html_page(p: Page) -> str:
     head = (f"<p style='font-family:sans-serif;font-size:.85em'>derivcheck {html.escape(p.tool_version)}, "
             f"{html.escape(p.mode)} mode, seed {html.escape(p.seed)}; {p.kind}. "
             f"<mark class='quote'>checked statements</mark> <mark class='doubt'>the note's own doubts</mark>.{link}</p>")
-    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(p.note)} annotated</title>"
+    return (f"{ANNOTATED_HEAD}<html><head><meta charset='utf-8'><title>{html.escape(p.note)} annotated</title>"
             f"<style>{CSS}</style></head><body><h1 style='font-family:sans-serif'>{html.escape(p.note)}</h1>{head}"
             + "".join(body) + "</body></html>\n")
 

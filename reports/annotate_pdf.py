@@ -16,6 +16,7 @@ pdflatex no PDF is made and the message says why and how to get one.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tempfile
@@ -147,6 +148,7 @@ def _document(p: Page, body: Tex) -> str:
 def render_pdf(p: Page, out: Path, name: str, timeout: float | None = None) -> Made:
     """Write ``out/name.pdf``; where pdflatex is missing or the build fails, no PDF and the reason."""
     target = out / f"{name}.pdf"
+    target.unlink(missing_ok=True)  # a PDF of an earlier run must not pass for this one (the caller checked it is ours)
     if texbuild.pdflatex() is None:
         return Made(None, f"no PDF of the annotated note: {texbuild.INSTALL_HINT}")
     with tempfile.TemporaryDirectory(prefix="derivcheck-annotate-") as tmp:
@@ -169,6 +171,8 @@ def render_pdf(p: Page, out: Path, name: str, timeout: float | None = None) -> M
             return Made(None, f"no PDF of the annotated note: pdflatex failed: {run.first_error()}",
                         verbatim, len(pieces.snippets))
         out.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(folder / "annotated.pdf", target)
+        part = out / f".{name}.pdf.part"
+        shutil.copyfile(folder / "annotated.pdf", part)
+        os.replace(part, target)
     return Made(target, f"wrote {target} ({verbatim} of {len(pieces.snippets)} LaTeX snippets shown verbatim)",
                 verbatim, len(pieces.snippets))

@@ -188,3 +188,28 @@ def _spans(text: str) -> list[tuple[int, int, str, str]]:
 
     return [(m.start(), m.end(), m.group(2), m.group(1).strip())
             for m in re.finditer(r"\$\$(.+?)\\quad \((\d+)\)\$\$", text)]
+
+
+# ------------------------------------------------------------------ the command
+def test_annotate_never_overwrites_a_file_it_did_not_write(annotated: Path, capsys) -> None:
+    folder = annotated.parent
+    args = ["annotate", str(folder.parent / "n.txt"), "--results", str(folder.parent / "r.json"), "--out", str(folder),
+            "--no-pdf"]
+    assert cli.main(args) == 0  # its own page: replaced
+    annotated.write_text("<html>my own page</html>")
+    assert cli.main(args) == 2 and annotated.read_text() == "<html>my own page</html>"
+    assert "was not written by derivcheck" in capsys.readouterr().err
+    annotated.unlink()
+    (folder / "n.pdf").write_bytes(b"%PDF-1.5 someone else's")
+    assert cli.main(args) == 2 and (folder / "n.pdf").read_bytes() == b"%PDF-1.5 someone else's"
+
+
+def test_annotate_links_to_the_report_beside_the_results_by_default(annotated: Path) -> None:
+    base = annotated.parent.parent
+    (base / "report").mkdir()
+    (base / "report" / "report.pdf").write_bytes(b"%PDF-1.5")
+    assert cli.main(["annotate", str(base / "n.txt"), "--results", str(base / "r.json"), "--out", str(base / "b"),
+                     "--no-pdf"]) == 0
+    page = (base / "b" / "n.html").read_text()
+    assert f"href='../report/report.pdf#nameddest={annotate.report_anchors(_document())['t.one']}'" in page
+    assert str(base) not in page
