@@ -209,15 +209,56 @@ def page(note: str, text: str, displays: Sequence[Display], document: dict, repo
 
 
 # ----------------------------------------------------------------------------- HTML
+#: the MathML a page may hold: presentation elements, and attributes that only set layout (no href, no style,
+#: no event handler), each value from a small alphabet (no url(), no quote, no colon)
+MATHML_TAGS = frozenset(
+    "math mrow mi mn mo ms mtext mspace msub msup msubsup mfrac msqrt mroot mstyle mtable mtr mtd munder mover "
+    "munderover mpadded mphantom menclose merror mmultiscripts mprescripts none semantics".split())
+MATHML_ATTRIBUTES = frozenset(
+    "display mathvariant stretchy fence separator form accent accentunder lspace rspace width height depth voffset "
+    "minsize maxsize movablelimits largeop symmetric linethickness scriptlevel displaystyle columnalign rowalign "
+    "columnspacing rowspacing columnlines rowlines frame linebreak notation".split())
+_SAFE_VALUE = re.compile(r"^[A-Za-z0-9 .%+-]*$")
+_ALIGNED = re.compile(r"\\begin\{aligned\}(?P<body>.*?)\\end\{aligned\}", re.S)
+
+
+def _aligned_as_array(latex: str) -> str:
+    r"""``\begin{aligned}`` as ``\begin{array}{rl..}`` (latex2mathml reads the one, not the other)."""
+    def repl(m: re.Match) -> str:
+        body = m.group("body")
+        cols = 1 + max((row.count("&") for row in re.split(r"\\\\", body)), default=0)
+        return "\\begin{array}{" + ("rl" * cols)[:cols] + "}" + body + "\\end{array}"
+    return _ALIGNED.sub(repl, latex)
+
+
+def _clean(element) -> None:
+    """Raise ValueError on an element outside :data:`MATHML_TAGS`; drop every attribute that is not layout."""
+    for el in element.iter():
+        if el.tag not in MATHML_TAGS:
+            raise ValueError(f"<{el.tag}> is not MathML the page shows")
+        for key in list(el.attrib):
+            if key not in MATHML_ATTRIBUTES or not _SAFE_VALUE.match(el.attrib[key]):
+                del el.attrib[key]
+
+
 def mathml(latex: str, display: bool = False) -> str | None:
-    """``latex`` as MathML (no namespace URL: HTML needs none), or None when it cannot be converted."""
+    """``latex`` as MathML (no namespace URL: HTML needs none), or None when it cannot be converted.
+
+    The note's LaTeX is untrusted, and latex2mathml passes ``\\text{<script>}`` and ``\\href{javascript:..}``
+    through: its output is parsed as XML and kept only when every element is MathML, with the attributes
+    that set layout only (:data:`MATHML_TAGS`, :data:`MATHML_ATTRIBUTES`); anything else: None."""
+    import xml.etree.ElementTree as ET
+
     from latex2mathml.converter import convert
 
     try:
-        out = convert(_OPERATORS.sub(r"\\operatorname{\1}", latex.strip()), display="block" if display else "inline")
-    except Exception:  # latex2mathml raises many kinds on LaTeX it does not read: show the source instead
+        out = convert(_aligned_as_array(_OPERATORS.sub(r"\\operatorname{\1}", latex.strip())),
+                      display="block" if display else "inline")
+        root = ET.fromstring(out.replace(' xmlns="http://www.w3.org/1998/Math/MathML"', ""))
+        _clean(root)
+    except Exception:  # latex2mathml raises many kinds on LaTeX it does not read; bad XML; not MathML
         return None
-    return out.replace(' xmlns="http://www.w3.org/1998/Math/MathML"', "")
+    return ET.tostring(root, encoding="unicode")
 
 
 def _math_html(latex: str, display: bool = False) -> str:

@@ -232,7 +232,7 @@ def test_annotate_marks_each_equation_and_is_self_contained(tmp_path: Path, monk
     assert "&lt;b&gt;bold?&lt;/b&gt;" in page and "<b>" not in page  # the note's text is text
     assert "(1) <span class='mark' style='background:#1a7f37' title='confirmed'>" in page
     assert "title='refuted'>\u2717 refuted</span> <code>x.two</code> off by 2" in page
-    assert "corrected form (confirmed): <math display=\"block\"><mrow><mi>c</mi><mo>&#x0003D;</mo><mn>2</mn><mi>d</mi>" in page
+    assert "corrected form (confirmed): <math display=\"block\"><mrow><mi>c</mi><mo>=</mo><mn>2</mn><mi>d</mi>" in page
     assert "(3) <span class='mark' style='background:#8c959f' title='not audited'>\u2205 not audited" in page
     assert "<mark class='quote'" in page and "<mark class='doubt' title='the note&#x27;s own doubt'>This looks wrong tbh" in page
     assert "http" not in page.replace("http-equiv", "") and "<script" not in page and "src=" not in page

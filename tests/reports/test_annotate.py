@@ -98,6 +98,21 @@ def test_the_page_fetches_nothing(annotated: Path) -> None:
     assert "<math display=\"block\">" in page and "<mfrac>" in page  # the math is MathML, rendered by the browser
 
 
+def test_the_notes_latex_cannot_put_markup_or_links_in_the_page() -> None:
+    """latex2mathml passes \\text{<script>} and \\href{javascript:..} through: the page keeps MathML layout only."""
+    hostile = ["\\text{<script>alert(1)</script>}", "\\href{javascript:alert(1)}{x}", "\\style{background:url(x)}{y}",
+               "\\textcolor{url(http://x)}{y}", "\\operatorname{<img src=x onerror=alert(1)>}", "\\text{</math><b>}"]
+    text = "Some prose " + " and ".join(f"${h}$" for h in hostile) + ".\n$$" + hostile[1] + " \\quad (1)$$\n"
+    page = annotate.render("n.txt", text, [annotate.Display(text.index("$$"), len(text) - 1, ("1",),
+                                                            (hostile[1],))], _document())
+    parser = _Resources()
+    parser.feed(page)
+    assert parser.loaders == [] and parser.urls == []
+    for bad in ("<script", "javascript:", "url(", "<img", "<b>", "onerror", "style=\"", "mathcolor"):
+        assert bad not in page, bad
+    assert annotate.mathml("\\begin{aligned} a &= b \\\\ c &= d \\end{aligned}").count("<mtr>") == 2  # aligned rows
+
+
 # ------------------------------------------------------------------ a real browser
 def _chromium() -> str:
     exe = shutil.which("chromium") or shutil.which("chromium-browser")
