@@ -41,7 +41,7 @@ _DOLLAR = re.compile(r"(?<!\\)\$")
 def _prose(text: str) -> str:
     """Plain text, safe in a table cell and in a paragraph: no HTML, no table breaks, no stray code or emphasis."""
     text = text.replace("\\", "\\\\")
-    for ch in "`*|[]":
+    for ch in "`*|[]$":  # a $ of the text is a dollar, never the start of math (GitHub reads \$ as $)
         text = text.replace(ch, "\\" + ch)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -63,8 +63,26 @@ def segments(text: str | None) -> list[tuple[bool, str]]:
     return [(k % 2 == 1, piece.replace("\\$", "$")) for k, piece in enumerate(_DOLLAR.split(text)) if piece]
 
 
-def md(text: str | None, limit: int | None = None) -> str:
-    """Mixed prose and ``$math$`` as safe Markdown, at most ``limit`` characters of source, never cut inside math."""
+#: an equation the audit's prose mentions: "note 001 (22)", "001 (3)"
+_MENTION = re.compile(r"\b(\d{3}) \(([0-9]+[a-z]?)\)")
+
+
+def _mentions(text: str, links: Links | None) -> str:
+    """Markdown prose with each equation it mentions (``001 (22)``) linked to the note's line, where known."""
+    if not links:
+        return text
+    by_short = {(note_short(note), key): url for (note, key), url in links.items()}
+
+    def repl(m: re.Match) -> str:
+        url = by_short.get((m.group(1), m.group(2)))
+        return f"[{m.group(0)}]({_url(url)})" if url else m.group(0)
+
+    return _MENTION.sub(repl, text)
+
+
+def md(text: str | None, limit: int | None = None, links: Links | None = None) -> str:
+    """Mixed prose and ``$math$`` as safe Markdown, at most ``limit`` characters of source, never cut inside math;
+    with ``links``, the equations the prose mentions link to their note lines."""
     out: list[str] = []
     used = 0
     for is_math, piece in segments(text):
@@ -80,9 +98,9 @@ def md(text: str | None, limit: int | None = None) -> str:
         else:
             if limit is not None and used + len(piece) > limit:
                 cut = piece[: max(limit - used, 0)].rsplit(" ", 1)[0] if limit - used > 0 else ""
-                out.append(_prose(cut) + "\u2026")
+                out.append(_mentions(_prose(cut), links) + "\u2026")
                 break
-            out.append(_prose(piece))
+            out.append(_mentions(_prose(piece), links))
             used += len(piece)
     return "".join(out)
 
@@ -131,7 +149,7 @@ def _counts_lines(document: dict) -> list[str]:
 def _root_items(causes: list[RootCause], links: Links | None = None) -> list[str]:
     items = []
     for r in causes:
-        head = f"- **{_linked(_prose(r.where or '?'), _at(r.result), links)}** {_code(r.id)}: {md(r.diagnosis, 160)}"
+        head = f"- **{_linked(_prose(r.where or '?'), _at(r.result), links)}** {_code(r.id)}: {md(r.diagnosis, 160, links)}"
         parts = [head]
         if r.corrected_latex:
             body = _math(r.corrected_latex)
@@ -162,7 +180,7 @@ def _row(x: Line, summary_chars: int, links: Links | None = None) -> str:
     ids = "<br>".join(_code(i) for i in x.ids)
     if x.root and x.root not in x.ids:
         ids += f"<br>\u2190 {_code(x.root)}"
-    return f"| {_where(x, links)} | {verdict} | {ids} | {'' if quiet else md(x.summary, summary_chars)} |"
+    return f"| {_where(x, links)} | {verdict} | {ids} | {'' if quiet else md(x.summary, summary_chars, links)} |"
 
 
 def _table(rows: list[str], header: str) -> list[str]:

@@ -62,10 +62,10 @@ def _entries() -> dict:
     return {"tool_version": "0", "created": "now", "settings": {"mode": "quick", "seed": 0, "samples": 1},
             "environment": {}, "results": [
                 _entry("n.model", "definition", "1", kind="definition", evidence=None, method=None),
-                _entry("n.square", "refuted", "2", diagnosis="$4x$ should be $4x^2$",
+                _entry("n.square", "refuted", "2", diagnosis="$4x$ should be $4x^2$, with f as note 007 (1) defines it",
                        corrected={"latex": "g(x) = 4 x^2", "verdict": "confirmed"}),
                 _entry("n.plus", "refuted", "3", inherits_from="n.square", follows=True, after="n.square"),
-                _entry("n.bound", "refuted", None, diagnosis="false at x = -1"),
+                _entry("n.bound", "refuted", None, diagnosis="false at x = -1, costs $5 to see"),
             ]}
 
 
@@ -95,6 +95,8 @@ def test_every_equation_the_summary_mentions_links_to_its_line(repo: Path, equat
     assert f"inherited by [007 (3)]({url}10) `n.plus`" in text
     assert f"| [007 (1)]({url}4) | definition |" in text  # the folded table
     assert f"[007]({url}8) \u201c" in text  # a quote: the note's name is the link, the quote's math stays outside
+    assert f"with f as note [007 (1)]({url}4) defines it" in text  # an equation the audit's prose mentions
+    assert "costs \\$5 to see" in text  # a lone $ of the prose is a dollar, not the start of math
     # no mention of an equation without its link
     assert not re.search(r"(?<!\[)007 \(\d+\)", text), text
     assert len(re.findall(r"\]\(" + re.escape(url), text)) >= 6
