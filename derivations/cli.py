@@ -165,12 +165,20 @@ def _write_results(path: str, document: dict) -> str | None:
 # ---- end issue 17 ----
 
 
+def _note_links(document: dict, notes: str | None = None, base: str = "") -> dict:
+    """(note, equation or quote) -> ``path#L<line>`` of the notes the result file cites, for the Markdown summary."""
+    from .authoring.links import note_links
+    from .engine.runner import default_notes_dir
+
+    return note_links(document, notes if notes is not None else default_notes_dir(), base=base)
+
+
 def _show(document: dict, fmt: str, only: list[str] | None, console: Console) -> None:
     """Print the summary of ``document`` in ``fmt`` (table, md or json), limited to the verdicts ``only``."""
     if fmt == "md":
         from reports.markdown import render
 
-        sys.stdout.write(render(document, only=only))
+        sys.stdout.write(render(document, only=only, links=_note_links(document)))
     elif fmt == "json":
         from reports.lines import filtered
 
@@ -347,7 +355,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             except OutputError as exc:
                 print(f"derivcheck report: {exc}", file=sys.stderr)
                 return 2
-        text = render(document, only=args.only)
+        text = render(document, only=args.only, links=_note_links(document, args.notes, args.link_base or ""))
         if out is not None:
             out.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_text(out, text)
@@ -369,28 +377,42 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_annotate(args: argparse.Namespace) -> int:
-    """The note as a self-contained HTML page with a verdict mark beside each equation."""
-    from reports.annotate import Display, render
+    """The note as a self-contained HTML page (and a PDF) with a verdict mark beside each equation."""
+    import os
+
+    from reports.annotate import Display, html_page, page
     from reports.load import ResultFileError, load
+    from reports.safeio import OutputError, atomic_write_text, check_output_file
 
     from .authoring.notes import NoDisplayError, equations
 
+    note = Path(args.note)
+    out = Path(args.out)
+    targets = {"annotated": out / (note.stem + ".html"), "pdf": out / (note.stem + ".pdf")}
     try:
         document = load(args.results)
         eqs = equations(args.note)
-    except (ResultFileError, NoDisplayError, OSError) as exc:
+        for kind, target in targets.items():  # never over a file derivcheck did not write, nor over an input
+            check_output_file(target, kind=kind, what="--out", inputs=[args.note, args.results])
+    except (ResultFileError, NoDisplayError, OSError, OutputError) as exc:
         print(f"derivcheck annotate: {exc}", file=sys.stderr)
         return 2
     spans: dict[tuple[int, int], list] = {}
     for e in eqs:
-        spans.setdefault(e.span, []).append(e.label)
-    displays = [Display(a, b, tuple(labels)) for (a, b), labels in spans.items()]
-    note = Path(args.note)
-    out = Path(args.out)
+        spans.setdefault(e.span, []).append(e)
+    displays = [Display(a, b, tuple(e.label for e in rows), tuple(e.latex for e in rows)) for (a, b), rows in spans.items()]
+    link = args.report_link
+    default_report = Path(args.results).parent / "report" / "report.pdf"  # where 'derivcheck report R.json' writes it
+    if link is None and default_report.is_file():
+        link = Path(os.path.relpath(default_report.resolve(), out.resolve())).as_posix()
+    annotated = page(note.name, note.read_text(encoding="utf-8"), displays, document, link)
     out.mkdir(parents=True, exist_ok=True)
-    target = out / (note.stem + ".html")
-    target.write_text(render(note.name, note.read_text(encoding="utf-8"), displays, document, args.report_link))
-    print(f"wrote {target}")
+    atomic_write_text(targets["annotated"], html_page(annotated))
+    print(f"wrote {targets['annotated']}")
+    if not args.no_pdf:
+        from reports.annotate_pdf import render_pdf
+
+        print(render_pdf(annotated, out, note.stem).message)
     return 0
 
 
@@ -528,12 +550,18 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--out", metavar="DIR", help="latex: the report folder (default: report/ beside RESULTS.json); "
                    "md: a file, or a folder for DIR/report.md (default: standard output)")
     r.add_argument("--no-pdf", action="store_true", help="latex: write report.tex and the figures only")
+    r.add_argument("--notes", metavar="DIR", help="md: the folder of the notes, to link each equation to its line "
+                   "(default: the notes folder the audit reads)")
+    r.add_argument("--link-base", metavar="URL", help="md: put in front of each link to a note line, e.g. "
+                   "https://github.com/OWNER/REPO/blob/SHA/ (default: paths relative to the repository root)")
     r.set_defaults(func=cmd_report)
     an = sub.add_parser("annotate", help="the note as an HTML page with a verdict mark beside each equation")
     an.add_argument("note", metavar="NOTE", help="the note file (plain text or .tex)")
     an.add_argument("--results", required=True, metavar="R.json", help="a result file written by 'derivcheck audit --json'")
-    an.add_argument("--out", default="annotated", metavar="DIR", help="folder for NOTE.html (default: annotated/)")
-    an.add_argument("--report-link", metavar="URL", help="where the full report is, linked from the page (e.g. report/report.pdf)")
+    an.add_argument("--out", default="annotated", metavar="DIR", help="folder for NOTE.html and NOTE.pdf (default: annotated/)")
+    an.add_argument("--report-link", metavar="URL", help="where the full report is, relative to DIR (default: "
+                    "report/report.pdf beside R.json, if it is there): each entry id links to its section")
+    an.add_argument("--no-pdf", action="store_true", help="the HTML page only (the PDF needs pdflatex)")
     an.set_defaults(func=cmd_annotate)
 
     cov = sub.add_parser("coverage", help="which numbered equations of notes have entries")

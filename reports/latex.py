@@ -540,6 +540,37 @@ def _write_tex(env: jinja2.Environment, document: dict, sh: Shape, views: list[E
     return path
 
 
+def vet_snippets(snippets: list[Snippet], folder: Path) -> None:
+    """Compile-test every snippet that passed the screen (in ``folder``, removed after); a failure is shown verbatim."""
+    candidates = [(s.n, s.typeset()) for s in snippets if s.reason is None]
+    if candidates:
+        vet_env = environment()
+
+        def make(subset):
+            return vet_env.get_template("vet.tex.j2").render(snippets=subset)
+
+        vetting = texbuild.vet(candidates, make, folder)
+        for s in snippets:
+            if s.n in vetting.failed:
+                s.reason = "does not compile: " + vetting.failed[s.n]
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def build_pdf(folder: Path, timeout: float | None, name: str = "report") -> tuple[texbuild.Run, int]:
+    """pdflatex over ``folder/name.tex`` until the cross-references settle (at most 4 passes); the
+    annotated note's build (the report's own goes through :func:`_build_pdf`)."""
+    passes = 0
+    run = None
+    for passes in range(1, 5):
+        run = texbuild.run_pdflatex(folder, name, timeout=timeout)
+        if not run.ok:
+            break
+        if passes >= 2 and not re.search(r"Rerun to get|Label\(s\) may have changed|Rerun LaTeX", run.log):
+            break
+    assert run is not None
+    return run, passes
+
+
 #: pdflatex writes into this sub-folder; ``report.pdf`` is replaced only by a build that succeeded
 BUILD = "_build"
 #: entries set aside one by one (their snippets verbatim) before every snippet is shown verbatim
@@ -661,18 +692,7 @@ def render(document: dict, folder: str | Path, *, pdf: bool = True, figures: boo
     have_tex = texbuild.pdflatex() is not None and pdf
 
     if have_tex:  # compile-test every snippet that passed the screen
-        candidates = [(s.n, s.typeset()) for s in pieces.snippets if s.reason is None]
-        if candidates:
-            vet_env = environment()
-
-            def make(subset):
-                return vet_env.get_template("vet.tex.j2").render(snippets=subset)
-
-            vetting = texbuild.vet(candidates, make, folder / "_vet")
-            for s in pieces.snippets:
-                if s.n in vetting.failed:
-                    s.reason = "does not compile: " + vetting.failed[s.n]
-        shutil.rmtree(folder / "_vet", ignore_errors=True)
+        vet_snippets(pieces.snippets, folder / "_vet")
 
     tex = _write_tex(env, document, sh, views, pieces, folder, None)
     verbatim = [s for s in pieces.snippets if s.reason is not None]

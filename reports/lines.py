@@ -141,6 +141,7 @@ class RootCause:
     corrected_latex: str | None
     corrected_verdict: str | None
     inherited: tuple[tuple[str, str], ...]  # (where, id or ids) of each inheriting line
+    inherited_at: tuple[tuple[str, str | None, str | None], ...] = ()  # (note, equation, quote) of each, same order
 
 
 def _where_of(result: dict | None) -> str:
@@ -166,15 +167,17 @@ def root_causes(document: dict) -> list[RootCause]:
     out = []
     for rid, root in roots.items():
         if eq_lines:
-            inherited = tuple((x.where, ", ".join(x.ids)) for x in eq_lines if x.root == rid and rid not in x.ids)
+            heirs = [x for x in eq_lines if x.root == rid and rid not in x.ids]
         else:
-            inherited = tuple((_where_of(r), r["id"]) for r in root.inheritors)
+            heirs = [_from_entry(r) for r in root.inheritors]
+        inherited = tuple((x.where, ", ".join(x.ids)) for x in heirs)
         r = root.result
         corr = (r or {}).get("corrected") or {}
         out.append(RootCause(
             id=rid, result=r, where=_where_of(r),
             diagnosis=str((r or {}).get("diagnosis") or (finding(r) if r else "not in this result file")),
             corrected_latex=corr.get("latex"), corrected_verdict=corr.get("verdict"), inherited=inherited,
+            inherited_at=tuple((x.note, x.equation, x.quote) for x in heirs),
         ))
     return out
 

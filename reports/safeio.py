@@ -91,7 +91,8 @@ def check_output_file(path: str | Path, *, kind: str, what: str, inputs: Iterabl
     """Refuse ``path`` before any work when writing it could destroy something.
 
     ``kind`` is "results" (a derivcheck JSON result file), "markdown" (a report
-    starting with :data:`MARKDOWN_HEAD`) or "coverage" (``derivcheck coverage --json``);
+    starting with :data:`MARKDOWN_HEAD`), "coverage" (``derivcheck coverage --json``), "annotated" (an
+    HTML page starting with :data:`ANNOTATED_HEAD`) or "pdf" (a PDF whose creator is derivcheck);
     an existing file is overwritten only when it is of that kind.
     """
     path = Path(path)
@@ -106,7 +107,8 @@ def check_output_file(path: str | Path, *, kind: str, what: str, inputs: Iterabl
     if path.is_dir():
         raise OutputError(f"{what} {path} is a folder")
     if path.exists():
-        ours = {"results": looks_like_results, "markdown": _is_markdown_report, "coverage": _is_coverage}[kind](path)
+        ours = {"results": looks_like_results, "markdown": _is_markdown_report, "coverage": _is_coverage,
+                "annotated": _is_annotated_page, "pdf": _is_our_pdf}[kind](path)
         if not ours:
             raise OutputError(f"{what} {path} exists and was not written by derivcheck as {kind}; "
                               "it will not be overwritten (remove it or choose another path)")
@@ -125,6 +127,26 @@ def _is_coverage(path: Path) -> bool:
 
 
 MARKDOWN_HEAD = "## derivcheck audit"
+ANNOTATED_HEAD = "<!DOCTYPE html><!-- derivcheck annotate -->"
+#: the Creator of the PDFs derivcheck builds (hyperref's pdfcreator={derivcheck}, written as UTF-16 by pdfTeX)
+_PDF_CREATORS = (b"/Creator(derivcheck)", b"/Creator (derivcheck)",
+                 b"/Creator(\\376\\377" + b"".join(b"\\000" + bytes([c]) for c in b"derivcheck") + b")")
+
+
+def _is_annotated_page(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read(len(ANNOTATED_HEAD)).decode("utf-8", "replace") == ANNOTATED_HEAD
+    except OSError:
+        return False
+
+
+def _is_our_pdf(path: Path) -> bool:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    return data.startswith(b"%PDF") and any(c in data for c in _PDF_CREATORS)
 
 
 def _is_markdown_report(path: Path) -> bool:

@@ -226,12 +226,13 @@ def test_annotate_marks_each_equation_and_is_self_contained(tmp_path: Path, monk
     ]}
     (tmp_path / "r.json").write_text(json.dumps(doc))
     monkeypatch.setattr("reports.load.validate", lambda d: None)  # a sketch of a result file: the fields the page reads
-    assert cli.main(["annotate", str(note), "--results", str(tmp_path / "r.json"), "--out", str(tmp_path / "a")]) == 0
+    assert cli.main(["annotate", str(note), "--results", str(tmp_path / "r.json"), "--out", str(tmp_path / "a"),
+                     "--no-pdf"]) == 0
     page = (tmp_path / "a" / "n.html").read_text()
     assert "&lt;b&gt;bold?&lt;/b&gt;" in page and "<b>" not in page  # the note's text is text
     assert "(1) <span class='mark' style='background:#1a7f37' title='confirmed'>" in page
     assert "title='refuted'>\u2717 refuted</span> <code>x.two</code> off by 2" in page
-    assert "corrected form (confirmed): <code>c = 2d</code>" in page
-    assert "(3) <span class='mark' style='background:#8c959f'>\u2205 not audited" in page
+    assert "corrected form (confirmed): <math display=\"block\"><mrow><mi>c</mi><mo>=</mo><mn>2</mn><mi>d</mi>" in page
+    assert "(3) <span class='mark' style='background:#8c959f' title='not audited'>\u2205 not audited" in page
     assert "<mark class='quote'" in page and "<mark class='doubt' title='the note&#x27;s own doubt'>This looks wrong tbh" in page
     assert "http" not in page.replace("http-equiv", "") and "<script" not in page and "src=" not in page

@@ -243,6 +243,21 @@ def test_pdf_of_a_real_audit_names_every_entry(audited) -> None:
     assert seconds < 120
 
 
+def test_each_entry_is_a_named_destination_the_annotated_note_links_to(audited) -> None:
+    """``report.pdf#nameddest=entry-K`` (the annotated note's links) lands on the entry's section."""
+    from reports.annotate import report_anchors
+
+    results, report, _ = audited
+    document = json.loads(results.read_text())
+    dests = subprocess.run(["pdfinfo", "-dests", str(report / "report.pdf")], capture_output=True, text=True).stdout
+    named = {line.rsplit('"', 2)[1]: int(line.split()[0]) for line in dests.splitlines() if line.rstrip().endswith('"')}
+    text = subprocess.run(["pdftotext", str(report / "report.pdf"), "-"], capture_output=True, text=True).stdout
+    pages = text.split("\f")
+    for rid, anchor in report_anchors(document).items():
+        assert anchor in named, anchor
+        assert _squash(rid) in _squash(pages[named[anchor] - 1]), (rid, anchor, named[anchor])
+
+
 def test_report_command_rerenders_from_the_result_file(audited, tmp_path: Path) -> None:
     from derivations import cli
 
