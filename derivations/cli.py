@@ -41,9 +41,6 @@ from rich.console import Console
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
                            TimeRemainingColumn)
 
-from .engine import registry as registry_mod
-from .engine.record import VERDICTS
-from .engine.runner import exit_status, run
 from .engine.settings import AuditSettings
 from .engine.version import tool_version
 
@@ -60,8 +57,10 @@ EXAMPLES = """examples:
 """
 
 
-def _registry(args: argparse.Namespace) -> registry_mod.Registry:
+def _registry(args: argparse.Namespace):
     """The claims of ``--module`` alone when given (the built-in ones only with ``--with-builtin``), else the built-in ones."""
+    from .engine import registry as registry_mod  # imported when claims are needed: it loads SymPy (issue 15)
+
     modules = [Path(m) for m in (args.module or [])]
     everything = not modules or getattr(args, "with_builtin", False)
     return registry_mod.discover(extra=modules, builtin=everything, plugins=everything)
@@ -80,6 +79,8 @@ def _add_module(p: argparse.ArgumentParser) -> None:
 
 
 def _verdicts(text: str) -> list[str]:
+    from .engine.record import VERDICTS  # here: the record module loads SymPy, which parsing needs not (issue 15)
+
     words = [w.strip() for w in text.split(",") if w.strip()]
     known = set(VERDICTS) | set(EQUATION_VERDICTS)
     unknown = [w for w in words if w not in known]
@@ -187,15 +188,50 @@ def cmd_audit(args: argparse.Namespace) -> int:
         print(f"derivcheck audit: {problem}", file=sys.stderr)
         return 2
     _cap_workers(args, console)
-    reg = _registry(args)
-    claims = reg.select(args.select)
-    if not claims and not reg.failures:
-        console.print(f"[red]no claim matches {args.select}[/]")
-        return 2
     settings = AuditSettings.for_mode(
         args.mode, seed=args.seed, workers=args.workers, samples=args.samples,
         database=None if args.no_database else args.database, deadline=args.deadline, **_sampling(args),
     )
+    replayed = _replayed(args, settings)  # issue 15: an audit whose inputs are all unchanged is not recomputed
+    if replayed is None:
+        document = _audit_claims(args, settings, console)
+        if document is None:
+            return 2
+    else:
+        document = replayed[0]
+    reused = sum(1 for r in document["results"] if r.get("reused"))
+    if reused and not args.quiet:
+        Console(stderr=True).print(f"[dim]{reused} of {len(document['results'])} records reused from the cache "
+                                   f"({args.cache}; --no-cache recomputes every claim)[/]")
+    write_error = _write_results(args.json, document) if args.json else None
+    if not args.quiet or args.format != "table":  # Markdown or JSON on standard output is the product itself
+        _show(document, args.format, args.only, console)
+        if args.json and not write_error:
+            Console(stderr=True).print(f"results written to {args.json}")
+    status = replayed[1] if replayed is not None else _remember(args, settings, document)
+    if document.get("complete") is False:
+        print(f"derivcheck audit: interrupted ({document.get('interrupted')}); the result holds the claims "
+              "finished so far, the rest marked not audited", file=sys.stderr)
+    if write_error:
+        print(f"derivcheck audit: {write_error}", file=sys.stderr)
+        status = 2
+    if args.report:
+        # the renderer sees exactly what the result file holds
+        if _render_latex(json.loads(json.dumps(document)), Path(args.report), pdf=True) != 0:
+            status = max(status, 2)
+    return status
+
+
+# ---- issue 15 item 5: incremental audits (the result cache, and whole runs replayed: engine/snapshot.py) ----
+def _audit_claims(args: argparse.Namespace, settings: AuditSettings, console: Console) -> dict | None:
+    """Load the claims and audit them (the result cache spares the unchanged ones); None when no claim matches."""
+    from .engine.runner import run
+
+    reg = _registry(args)
+    claims = reg.select(args.select)
+    if not claims and not reg.failures:
+        console.print(f"[red]no claim matches {args.select}[/]")
+        return None
     # the progress bar goes to standard error when standard output carries Markdown or JSON
     bar_console = console if args.format == "table" else Console(stderr=True)
     with Progress(
@@ -212,27 +248,41 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
         document = run(reg, claims, settings, on_result=tick, cache=None if args.no_cache else ResultCache(args.cache),
                        executor=_executor(args, settings))
-    reused = sum(1 for r in document["results"] if r.get("reused"))
-    if reused and not args.quiet:
-        Console(stderr=True).print(f"[dim]{reused} of {len(document['results'])} records reused from the cache "
-                                   f"({args.cache}; --no-cache recomputes every claim)[/]")
-    write_error = _write_results(args.json, document) if args.json else None
-    if not args.quiet or args.format != "table":  # Markdown or JSON on standard output is the product itself
-        _show(document, args.format, args.only, console)
-        if args.json and not write_error:
-            Console(stderr=True).print(f"results written to {args.json}")
+    return document
+
+
+def _audit_request(args: argparse.Namespace, settings: AuditSettings):
+    """What decides which claims an audit runs and how (the key of its snapshot)."""
+    from .engine.snapshot import Request, environment_key, settings_key
+
+    modules = tuple(str(Path(m).resolve()) for m in (args.module or []))
+    everything = not modules or bool(getattr(args, "with_builtin", False))
+    return Request(tuple(args.select or ()), modules, everything, everything, settings_key(settings.as_json()),
+                   environment_key())
+
+
+def _replayed(args: argparse.Namespace, settings: AuditSettings) -> tuple[dict, int] | None:
+    """The document and exit status of the last identical audit when nothing it read has changed, else None
+    (never with --no-cache).  No claim module is imported: an unchanged re-run takes about a second."""
+    if args.no_cache:
+        return None
+    from .engine.snapshot import Snapshots
+    from .engine.version import environment
+
+    return Snapshots(args.cache).replay(_audit_request(args, settings), settings.as_json(), environment())
+
+
+def _remember(args: argparse.Namespace, settings: AuditSettings, document: dict) -> int:
+    """The exit status of a computed audit; the document is kept for an identical re-run (not with --no-cache)."""
+    from .engine.runner import default_notes_dir, exit_status
+
     status = exit_status(document)
-    if document.get("complete") is False:
-        print(f"derivcheck audit: interrupted ({document.get('interrupted')}); the result holds the claims "
-              "finished so far, the rest marked not audited", file=sys.stderr)
-    if write_error:
-        print(f"derivcheck audit: {write_error}", file=sys.stderr)
-        status = 2
-    if args.report:
-        # the renderer sees exactly what the result file holds
-        if _render_latex(json.loads(json.dumps(document)), Path(args.report), pdf=True) != 0:
-            status = max(status, 2)
+    if not args.no_cache:
+        from .engine.snapshot import Snapshots
+
+        Snapshots(args.cache).keep(_audit_request(args, settings), document, status, default_notes_dir())
     return status
+# ---- end issue 15 item 5 ----
 
 
 def _executor(args: argparse.Namespace, settings: AuditSettings):
