@@ -41,6 +41,8 @@ from rich.console import Console
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
                            TimeRemainingColumn)
 
+from .config import ConfigError, ProjectConfig
+from .config import fill as fill_from_config
 from .engine.settings import AuditSettings
 from .engine.version import tool_version
 
@@ -192,6 +194,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         args.mode, seed=args.seed, workers=args.workers, samples=args.samples,
         database=None if args.no_database else args.database, deadline=args.deadline, **_sampling(args),
     )
+    _say_settings(args, settings)
     replayed = _replayed(args, settings)  # issue 15: an audit whose inputs are all unchanged is not recomputed
     if replayed is None:
         document = _audit_claims(args, settings, console)
@@ -199,6 +202,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
             return 2
     else:
         document = replayed[0]
+    _say_timing(args, document, replayed is not None)
     reused = sum(1 for r in document["results"] if r.get("reused"))
     if reused and not args.quiet:
         Console(stderr=True).print(f"[dim]{reused} of {len(document['results'])} records reused from the cache "
@@ -317,6 +321,7 @@ def cmd_mutate(args: argparse.Namespace) -> int:
         args.mode, seed=args.seed, workers=args.workers, samples=args.samples,
         **_sampling(args),
     )
+    _say_settings(args, settings)
     with Progress(
         TextColumn("[bold]mutating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         TextColumn("{task.description}"), console=console, transient=True, disable=args.quiet,
@@ -329,6 +334,7 @@ def cmd_mutate(args: argparse.Namespace) -> int:
             progress.update(task, advance=1, description=f"{result['id']}: {what}")
 
         document = run_mutation(reg, claims, settings, on_result=tick)
+    _say_timing(args, document, False)
     write_error = _write_results(args.json, document) if args.json else None
     if not args.quiet:
         from reports.terminal import print_mutation
@@ -545,7 +551,8 @@ def parser() -> argparse.ArgumentParser:
                    help="local: a process pool on this machine (default); dask: dask.distributed tasks")
     a.add_argument("--scheduler", metavar="ADDRESS",
                    help="with --executor dask: the scheduler (e.g. tcp://10.0.0.1:8786); default: a LocalCluster of --workers processes")
-    a.add_argument("--quiet", action="store_true", help="no progress bar, and no summary table (--format md/json still print)")
+    a.add_argument("-q", "--quiet", action="store_true", help="no progress bar, and no summary table (--format md/json still print)")
+    _add_verbose(a)
     a.add_argument("--only", type=_verdicts, metavar="VERDICT[,VERDICT]",
                    help="show only lines with these verdicts, e.g. refuted,error or false,inherited (the result file keeps all)")
     a.add_argument("--format", choices=("table", "md", "json"), default="table",
@@ -558,7 +565,8 @@ def parser() -> argparse.ArgumentParser:
 
     m = sub.add_parser("mutate", help="mutation testing: would each confirmation have caught a 1 %% error?")
     _add_run_options(m, "write the result file, with a 'mutation' record per claim")
-    m.add_argument("--quiet", action="store_true", help="no progress bar or table")
+    m.add_argument("-q", "--quiet", action="store_true", help="no progress bar or table")
+    _add_verbose(m)
     m.set_defaults(func=cmd_mutate)
 
     ls = sub.add_parser("list", help="list the registered claims and their sources")
@@ -598,12 +606,88 @@ def parser() -> argparse.ArgumentParser:
     return ap
 
 
+# ---- issue 15 item 9: settings from pyproject.toml, and -v/-q ----
+#: the commands that take defaults from [tool.derivcheck] (derivations/config.py says which options)
+CONFIGURED = ("audit", "mutate", "list")
+
+
+def _commands(ap: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    action = next(a for a in ap._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(action.choices)
+
+
+def _project_config(ap: argparse.ArgumentParser) -> ProjectConfig | None:
+    """Read [tool.derivcheck] from the closest pyproject.toml and make it the commands' defaults."""
+    from .config import apply, read
+
+    commands = _commands(ap)
+    config = read(commands["audit"])
+    if config is not None:
+        apply(config, {name: commands[name] for name in CONFIGURED})
+    return config
+
+
+def _add_verbose(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-v", "--verbose", action="count", default=0,
+                   help="more detail on standard error: the settings used and where they come from, what the cache "
+                        "reused, the slowest claims (-vv: every claim's time)")
+
+
+def _say_settings(args: argparse.Namespace, settings: AuditSettings) -> None:
+    """-v: the settings of the run and where they come from."""
+    if not getattr(args, "verbose", 0):
+        return
+    config = getattr(args, "config", None)
+    origin = f"{config.shown()} (the command line wins)" if config is not None else "no [tool.derivcheck] table found"
+    print(f"derivcheck: settings from {origin}", file=sys.stderr)
+    if config is not None:
+        print("  " + ", ".join(f"{k}={v!r}" for k, v in sorted(config.values.items())), file=sys.stderr)
+    used = settings.as_json()
+    shown = ("mode", "seed", "samples", "sampling", "max_examples", "dps", "deadline", "workers", "database")
+    print("  run: " + ", ".join(f"{k}={used[k]!r}" for k in shown if k in used)
+          + (f", cache={getattr(args, 'cache', None)!r}" if not getattr(args, "no_cache", True) else ", cache off"),
+          file=sys.stderr)
+
+
+def _say_timing(args: argparse.Namespace, document: dict, replayed: bool) -> None:
+    """-v: how the records came about and the slowest claims; -vv: every claim's time."""
+    level = getattr(args, "verbose", 0)
+    if not level:
+        return
+    results = document["results"]
+    reused = [r for r in results if r.get("reused")]
+    if replayed:
+        print(f"derivcheck: nothing the audit read has changed: all {len(results)} records replayed from the "
+              "last identical audit (no claim module imported; --no-cache audits afresh)", file=sys.stderr)
+    else:
+        print(f"derivcheck: {len(results) - len(reused)} claims audited, {len(reused)} records reused from the cache",
+              file=sys.stderr)
+    audited = sorted((r for r in results if not r.get("reused")), key=lambda r: -(r.get("seconds") or 0.0))
+    rows = results if level > 1 else audited[:10]
+    if rows:
+        print("  seconds  verdict       claim" + ("" if level > 1 else f" (the {len(rows)} slowest audited; -vv: all)"),
+              file=sys.stderr)
+    for r in rows:
+        mark = "  (reused)" if r.get("reused") else ""
+        print(f"  {r.get('seconds') or 0.0:7.2f}  {r['verdict']:<12}  {r['id']}{mark}", file=sys.stderr)
+    total = sum(r.get("seconds") or 0.0 for r in audited)
+    print(f"  {total:.1f} s of claim time in this run", file=sys.stderr)
+# ---- end issue 15 item 9 ----
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = parser()
+    try:
+        config = _project_config(ap)  # [tool.derivcheck] in pyproject.toml: defaults, checked before any work
+    except ConfigError as exc:
+        print(f"derivcheck: {exc}", file=sys.stderr)
+        return 2
     try:
         args = ap.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors already
         return int(exc.code or 0)
+    fill_from_config(config, args, CONFIGURED)
+    args.config = config
     try:
         return int(args.func(args))
     except KeyboardInterrupt:  # outside the audit's own handling (loading modules, rendering)
