@@ -256,7 +256,8 @@ def _audit_claims(args: argparse.Namespace, settings: AuditSettings, console: Co
 
 
 def _audit_request(args: argparse.Namespace, settings: AuditSettings):
-    """What decides which claims an audit runs and how (the key of its snapshot)."""
+    """What decides which claims an audit runs and how (the key of its snapshot).  An option that changes the
+    result document (not only how it is shown) must enter here, or a replay would ignore it."""
     from .engine.snapshot import Request, environment_key, settings_key
 
     modules = tuple(str(Path(m).resolve()) for m in (args.module or []))
@@ -273,7 +274,12 @@ def _replayed(args: argparse.Namespace, settings: AuditSettings) -> tuple[dict, 
     from .engine.snapshot import Snapshots
     from .engine.version import environment
 
-    return Snapshots(args.cache).replay(_audit_request(args, settings), settings.as_json(), environment())
+    store = Snapshots(args.cache)
+    request = _audit_request(args, settings)
+    replayed = store.replay(request, settings.as_json(), environment())
+    if replayed is None:
+        args.snapshot_inputs = store.begin(request)  # the files as the audit about to run reads them
+    return replayed
 
 
 def _remember(args: argparse.Namespace, settings: AuditSettings, document: dict) -> int:
@@ -281,10 +287,11 @@ def _remember(args: argparse.Namespace, settings: AuditSettings, document: dict)
     from .engine.runner import default_notes_dir, exit_status
 
     status = exit_status(document)
-    if not args.no_cache:
+    inputs = getattr(args, "snapshot_inputs", None)
+    if not args.no_cache and inputs is not None:
         from .engine.snapshot import Snapshots
 
-        Snapshots(args.cache).keep(_audit_request(args, settings), document, status, default_notes_dir())
+        Snapshots(args.cache).keep(_audit_request(args, settings), inputs, document, status, default_notes_dir())
     return status
 # ---- end issue 15 item 5 ----
 

@@ -105,9 +105,10 @@ def _tree(root: Path, pattern: str) -> list[Path]:
 
 
 def _listed(modules: Sequence[str]) -> dict[str, list[str]]:
-    """The folders whose file lists count, each with its files (a new claim module changes the list)."""
+    """The folders whose file lists count, each with its files (a new claim module changes the list), and
+    the ``--module`` files."""
     folders = {str(_PACKAGE_PARENT / pkg): "*" for pkg in _PACKAGES}
-    folders.update({m: "*.py" for m in modules if Path(m).is_dir()})
+    folders.update({m: "*.py" for m in modules})  # a folder's *.py files; a file is itself
     return {folder: [str(p) for p in _tree(Path(folder), pattern)] for folder, pattern in folders.items()}
 
 
@@ -128,6 +129,14 @@ def _notes(results: Iterable[dict], notes_dir: Path | None) -> set[str]:
         return set()
     cited = {s["note"] for r in results for s in (r.get("sources") or []) if isinstance(s, dict) and s.get("note")}
     return {str(notes_dir / name) for name in cited if "/" not in str(name) and not str(name).startswith(".")}
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The folders whose file lists count (each with its files) and the SHA-256 of each file, taken before a run."""
+
+    listed: dict[str, list[str]]
+    files: dict[str, str]
 
 
 class Snapshots:
@@ -159,16 +168,22 @@ class Snapshots:
             r["reused"] = True
         return document, status
 
-    def keep(self, request: Request, document: dict, status: int, notes_dir: Path | None) -> bool:
-        """Store the document of a finished audit (exit status 0 or 1 only); True when stored."""
+    def begin(self, request: Request) -> "Inputs":
+        """The files of the audit about to run, hashed now: an edit made while it runs makes its snapshot stale."""
+        listed = _listed(request.modules)
+        return Inputs(listed, {f: _sha(Path(f)) for names in listed.values() for f in names})
+
+    def keep(self, request: Request, inputs: "Inputs", document: dict, status: int, notes_dir: Path | None) -> bool:
+        """Store the document of a finished audit (exit status 0 or 1 only); True when stored.
+
+        ``inputs`` is :meth:`begin`'s record of the trees; the other project files the audit imported and
+        the notes it cites are added (hashed now: they are outside the trees that list new claim modules)."""
         if status not in (0, 1) or document.get("complete") is False:
             return False
-        files = set(_imported_project_files()) | _notes(document.get("results", []), notes_dir)
-        listed = _listed(request.modules)
-        for names in listed.values():
-            files.update(names)
-        record = {"format": FORMAT, "status": status, "listed": listed,
-                  "files": {f: _sha(Path(f)) for f in sorted(files)}, "document": document}
+        files = dict(inputs.files)
+        for f in sorted((_imported_project_files() | _notes(document.get("results", []), notes_dir)) - set(files)):
+            files[f] = _sha(Path(f))
+        record = {"format": FORMAT, "status": status, "listed": inputs.listed, "files": files, "document": document}
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             target = self._file(request)
@@ -192,4 +207,4 @@ class Snapshots:
                 pass
 
 
-__all__ = ["Request", "Snapshots", "FORMAT", "settings_key", "environment_key"]
+__all__ = ["Inputs", "Request", "Snapshots", "FORMAT", "settings_key", "environment_key"]

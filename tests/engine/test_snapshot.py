@@ -101,9 +101,21 @@ def test_a_run_cut_short_or_with_errors_is_not_kept(tmp_path: Path) -> None:
     request = snapshot.Request((), (), True, True, "{}", "{}")
     store = snapshot.Snapshots(tmp_path)
     doc = {"results": [], "complete": True}
-    assert not store.keep(request, doc, 2, None)
-    assert not store.keep(request, {**doc, "complete": False}, 1, None)
-    assert store.keep(request, doc, 1, None) and store.replay(request, {}, {}) is not None
+    inputs = store.begin(request)
+    assert not store.keep(request, inputs, doc, 2, None)
+    assert not store.keep(request, inputs, {**doc, "complete": False}, 1, None)
+    assert store.keep(request, inputs, doc, 1, None) and store.replay(request, {}, {}) is not None
+
+
+def test_a_file_edited_while_the_audit_runs_makes_its_snapshot_stale(tmp_path: Path) -> None:
+    claims = tmp_path / "claims.py"
+    claims.write_text("A = 1\n")
+    request = snapshot.Request((), (str(claims),), False, False, "{}", "{}")
+    store = snapshot.Snapshots(tmp_path / "cache")
+    inputs = store.begin(request)  # the run starts
+    claims.write_text("A = 2\n")  # edited during the run
+    assert store.keep(request, inputs, {"results": [], "complete": True}, 0, None)
+    assert store.replay(request, {}, {}) is None
 
 
 def test_the_snapshot_names_the_registry_entry_point_group() -> None:
