@@ -16,22 +16,32 @@ The tree says what each file is for:
 * :mod:`derivations.cli` and :mod:`derivations.pytest_plugin` — the two front ends.
 """
 
-from .api import (
-    TODO,
-    Chain,
-    Claim,
-    Correction,
-    DataModel,
-    Point,
-    Sampled,
-    Source,
-    Tolerances,
-    claim,
-    definition,
-    eq,
-    incomplete,
-    quote,
-)
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # for type checkers and editors; at run time the names are loaded on first use (below)
+    from .api import (
+        TODO,
+        Chain,
+        Claim,
+        Correction,
+        DataModel,
+        Point,
+        Sampled,
+        Source,
+        Tolerances,
+        claim,
+        definition,
+        eq,
+        incomplete,
+        quote,
+    )
+    from .interactive import CheckResult, check
+
+#: the authoring vocabulary, from :mod:`derivations.api`: imported on first use, so that a command that
+#: needs none of it (``derivcheck --version``, ``report``, an unchanged audit replayed) does not pay the
+#: second SymPy and Hypothesis take to import
+_API = ("TODO", "Chain", "Claim", "Correction", "DataModel", "Point", "Sampled", "Source", "Tolerances",
+        "claim", "definition", "eq", "incomplete", "quote")
 
 __all__ = [
     "TODO", "Chain", "Claim", "Correction", "DataModel", "Point", "Sampled", "Source", "Tolerances",
@@ -40,7 +50,12 @@ __all__ = [
 
 
 def __getattr__(name: str):
-    """``derivations.check`` and ``derivations.CheckResult`` (imported on first use: the engine is not loaded before)."""
+    """The authoring vocabulary (:mod:`derivations.api`), ``derivations.check`` and ``derivations.CheckResult``,
+    each imported on first use (the engine is not loaded before)."""
+    if name in _API:
+        from . import api
+
+        return getattr(api, name)
     if name in ("check", "CheckResult"):
         from . import interactive
 

@@ -42,9 +42,8 @@ from rich.console import Console
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
                            TimeRemainingColumn)
 
-from .engine import registry as registry_mod
-from .engine.record import VERDICTS
-from .engine.runner import exit_status, reached_deadline, run
+from .config import ConfigError, ProjectConfig
+from .config import fill as fill_from_config
 from .engine.settings import AuditSettings
 from .engine.version import tool_version
 
@@ -61,8 +60,10 @@ EXAMPLES = """examples:
 """
 
 
-def _registry(args: argparse.Namespace) -> registry_mod.Registry:
+def _registry(args: argparse.Namespace):
     """The claims of ``--module`` alone when given (the built-in ones only with ``--with-builtin``), else the built-in ones."""
+    from .engine import registry as registry_mod  # imported when claims are needed: it loads SymPy (issue 15)
+
     modules = [Path(m) for m in (args.module or [])]
     everything = not modules or getattr(args, "with_builtin", False)
     return registry_mod.discover(extra=modules, builtin=everything, plugins=everything)
@@ -81,6 +82,8 @@ def _add_module(p: argparse.ArgumentParser) -> None:
 
 
 def _verdicts(text: str) -> list[str]:
+    from .engine.record import VERDICTS  # here: the record module loads SymPy, which parsing needs not (issue 15)
+
     words = [w.strip() for w in text.split(",") if w.strip()]
     known = set(VERDICTS) | set(EQUATION_VERDICTS)
     unknown = [w for w in words if w not in known]
@@ -196,15 +199,58 @@ def cmd_audit(args: argparse.Namespace) -> int:
         print(f"derivcheck audit: {problem}", file=sys.stderr)
         return 2
     _cap_workers(args, console)
-    reg = _registry(args)
-    claims = reg.select(args.select)
-    if not claims and not reg.failures:
-        console.print(f"[red]no claim matches {args.select}[/]")
-        return 2
     settings = AuditSettings.for_mode(
         args.mode, seed=args.seed, workers=args.workers, samples=args.samples,
         database=None if args.no_database else args.database, deadline=args.deadline, **_sampling(args),
     )
+    _say_settings(args, settings)
+    replayed = _replayed(args, settings)  # issue 15: an audit whose inputs are all unchanged is not recomputed
+    if replayed is None:
+        document = _audit_claims(args, settings, console)
+        if document is None:
+            return 2
+    else:
+        document = replayed[0]
+    _say_timing(args, document, replayed is not None)
+    reused = sum(1 for r in document["results"] if r.get("reused"))
+    if reused and not args.quiet:
+        Console(stderr=True).print(f"[dim]{reused} of {len(document['results'])} records reused from the cache "
+                                   f"({args.cache}; --no-cache recomputes every claim)[/]")
+    write_error = _write_results(args.json, document) if args.json else None
+    if not args.quiet or args.format != "table":  # Markdown or JSON on standard output is the product itself
+        _show(document, args.format, args.only, console)
+        if args.json and not write_error:
+            Console(stderr=True).print(f"results written to {args.json}")
+    status = replayed[1] if replayed is not None else _remember(args, settings, document)
+    if document.get("complete") is False:
+        print(f"derivcheck audit: interrupted ({document.get('interrupted')}); the result holds the claims "
+              "finished so far, the rest marked not audited", file=sys.stderr)
+    from .engine.runner import reached_deadline
+
+    stopped = [r["id"] for r in document["results"] if reached_deadline(r)]
+    if stopped:
+        print(f"derivcheck audit: {len(stopped)} claim(s) stopped at the deadline ({', '.join(stopped[:5])}"
+              f"{', ...' if len(stopped) > 5 else ''}): inconclusive, exit status 2", file=sys.stderr)
+    if write_error:
+        print(f"derivcheck audit: {write_error}", file=sys.stderr)
+        status = 2
+    if args.report:
+        # the renderer sees exactly what the result file holds
+        if _render_latex(json.loads(json.dumps(document)), Path(args.report), pdf=True) != 0:
+            status = max(status, 2)
+    return status
+
+
+# ---- issue 15 item 5: incremental audits (the result cache, and whole runs replayed: engine/snapshot.py) ----
+def _audit_claims(args: argparse.Namespace, settings: AuditSettings, console: Console) -> dict | None:
+    """Load the claims and audit them (the result cache spares the unchanged ones); None when no claim matches."""
+    from .engine.runner import run
+
+    reg = _registry(args)
+    claims = reg.select(args.select)
+    if not claims and not reg.failures:
+        console.print(f"[red]no claim matches {args.select}[/]")
+        return None
     # the progress bar goes to standard error when standard output carries Markdown or JSON
     bar_console = console if args.format == "table" else Console(stderr=True)
     with Progress(
@@ -221,31 +267,48 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
         document = run(reg, claims, settings, on_result=tick, cache=None if args.no_cache else ResultCache(args.cache),
                        executor=_executor(args, settings))
-    reused = sum(1 for r in document["results"] if r.get("reused"))
-    if reused and not args.quiet:
-        Console(stderr=True).print(f"[dim]{reused} of {len(document['results'])} records reused from the cache "
-                                   f"({args.cache}; --no-cache recomputes every claim)[/]")
-    write_error = _write_results(args.json, document) if args.json else None
-    if not args.quiet or args.format != "table":  # Markdown or JSON on standard output is the product itself
-        _show(document, args.format, args.only, console)
-        if args.json and not write_error:
-            Console(stderr=True).print(f"results written to {args.json}")
+    return document
+
+
+def _audit_request(args: argparse.Namespace, settings: AuditSettings):
+    """What decides which claims an audit runs and how (the key of its snapshot).  An option that changes the
+    result document (not only how it is shown) must enter here, or a replay would ignore it."""
+    from .engine.snapshot import Request, environment_key, settings_key
+
+    modules = tuple(str(Path(m).resolve()) for m in (args.module or []))
+    everything = not modules or bool(getattr(args, "with_builtin", False))
+    return Request(tuple(args.select or ()), modules, everything, everything, settings_key(settings.as_json()),
+                   environment_key())
+
+
+def _replayed(args: argparse.Namespace, settings: AuditSettings) -> tuple[dict, int] | None:
+    """The document and exit status of the last identical audit when nothing it read has changed, else None
+    (never with --no-cache).  No claim module is imported: an unchanged re-run takes about a second."""
+    if args.no_cache:
+        return None
+    from .engine.snapshot import Snapshots
+    from .engine.version import environment
+
+    store = Snapshots(args.cache)
+    request = _audit_request(args, settings)
+    replayed = store.replay(request, settings.as_json(), environment())
+    if replayed is None:
+        args.snapshot_inputs = store.begin(request)  # the files as the audit about to run reads them
+    return replayed
+
+
+def _remember(args: argparse.Namespace, settings: AuditSettings, document: dict) -> int:
+    """The exit status of a computed audit; the document is kept for an identical re-run (not with --no-cache)."""
+    from .engine.runner import default_notes_dir, exit_status
+
     status = exit_status(document)
-    if document.get("complete") is False:
-        print(f"derivcheck audit: interrupted ({document.get('interrupted')}); the result holds the claims "
-              "finished so far, the rest marked not audited", file=sys.stderr)
-    stopped = [r["id"] for r in document["results"] if reached_deadline(r)]
-    if stopped:
-        print(f"derivcheck audit: {len(stopped)} claim(s) stopped at the deadline ({', '.join(stopped[:5])}"
-              f"{', ...' if len(stopped) > 5 else ''}): inconclusive, exit status 2", file=sys.stderr)
-    if write_error:
-        print(f"derivcheck audit: {write_error}", file=sys.stderr)
-        status = 2
-    if args.report:
-        # the renderer sees exactly what the result file holds
-        if _render_latex(json.loads(json.dumps(document)), Path(args.report), pdf=True) != 0:
-            status = max(status, 2)
+    inputs = getattr(args, "snapshot_inputs", None)
+    if not args.no_cache and inputs is not None:
+        from .engine.snapshot import Snapshots
+
+        Snapshots(args.cache).keep(_audit_request(args, settings), inputs, document, status, default_notes_dir())
     return status
+# ---- end issue 15 item 5 ----
 
 
 def _executor(args: argparse.Namespace, settings: AuditSettings):
@@ -280,6 +343,7 @@ def cmd_mutate(args: argparse.Namespace) -> int:
         args.mode, seed=args.seed, workers=args.workers, samples=args.samples,
         **_sampling(args),
     )
+    _say_settings(args, settings)
     with Progress(
         TextColumn("[bold]mutating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         TextColumn("{task.description}"), console=console, transient=True, disable=args.quiet,
@@ -292,6 +356,7 @@ def cmd_mutate(args: argparse.Namespace) -> int:
             progress.update(task, advance=1, description=f"{result['id']}: {what}")
 
         document = run_mutation(reg, claims, settings, on_result=tick)
+    _say_timing(args, document, False)
     write_error = _write_results(args.json, document) if args.json else None
     if not args.quiet:
         from reports.terminal import print_mutation
@@ -522,7 +587,8 @@ def parser() -> argparse.ArgumentParser:
                    help="local: a process pool on this machine (default); dask: dask.distributed tasks")
     a.add_argument("--scheduler", metavar="ADDRESS",
                    help="with --executor dask: the scheduler (e.g. tcp://10.0.0.1:8786); default: a LocalCluster of --workers processes")
-    a.add_argument("--quiet", action="store_true", help="no progress bar, and no summary table (--format md/json still print)")
+    a.add_argument("-q", "--quiet", action="store_true", help="no progress bar, and no summary table (--format md/json still print)")
+    _add_verbose(a)
     a.add_argument("--only", type=_verdicts, metavar="VERDICT[,VERDICT]",
                    help="show only lines with these verdicts, e.g. refuted,error or false,inherited (the result file keeps all)")
     a.add_argument("--format", choices=("table", "md", "json"), default="table",
@@ -535,7 +601,8 @@ def parser() -> argparse.ArgumentParser:
 
     m = sub.add_parser("mutate", help="mutation testing: would each confirmation have caught a 1 %% error?")
     _add_run_options(m, "write the result file, with a 'mutation' record per claim")
-    m.add_argument("--quiet", action="store_true", help="no progress bar or table")
+    m.add_argument("-q", "--quiet", action="store_true", help="no progress bar or table")
+    _add_verbose(m)
     m.set_defaults(func=cmd_mutate)
 
     ls = sub.add_parser("list", help="list the registered claims and their sources")
@@ -581,12 +648,88 @@ def parser() -> argparse.ArgumentParser:
     return ap
 
 
+# ---- issue 15 item 9: settings from pyproject.toml, and -v/-q ----
+#: the commands that take defaults from [tool.derivcheck] (derivations/config.py says which options)
+CONFIGURED = ("audit", "mutate", "list")
+
+
+def _commands(ap: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    action = next(a for a in ap._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(action.choices)
+
+
+def _project_config(ap: argparse.ArgumentParser) -> ProjectConfig | None:
+    """Read [tool.derivcheck] from the closest pyproject.toml and make it the commands' defaults."""
+    from .config import apply, read
+
+    commands = _commands(ap)
+    config = read(commands["audit"])
+    if config is not None:
+        apply(config, {name: commands[name] for name in CONFIGURED})
+    return config
+
+
+def _add_verbose(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-v", "--verbose", action="count", default=0,
+                   help="more detail on standard error: the settings used and where they come from, what the cache "
+                        "reused, the slowest claims (-vv: every claim's time)")
+
+
+def _say_settings(args: argparse.Namespace, settings: AuditSettings) -> None:
+    """-v: the settings of the run and where they come from."""
+    if not getattr(args, "verbose", 0):
+        return
+    config = getattr(args, "config", None)
+    origin = f"{config.shown()} (the command line wins)" if config is not None else "no [tool.derivcheck] table found"
+    print(f"derivcheck: settings from {origin}", file=sys.stderr)
+    if config is not None:
+        print("  " + ", ".join(f"{k}={v!r}" for k, v in sorted(config.values.items())), file=sys.stderr)
+    used = settings.as_json()
+    shown = ("mode", "seed", "samples", "sampling", "max_examples", "dps", "deadline", "workers", "database")
+    print("  run: " + ", ".join(f"{k}={used[k]!r}" for k in shown if k in used)
+          + (f", cache={getattr(args, 'cache', None)!r}" if not getattr(args, "no_cache", True) else ", cache off"),
+          file=sys.stderr)
+
+
+def _say_timing(args: argparse.Namespace, document: dict, replayed: bool) -> None:
+    """-v: how the records came about and the slowest claims; -vv: every claim's time."""
+    level = getattr(args, "verbose", 0)
+    if not level:
+        return
+    results = document["results"]
+    reused = [r for r in results if r.get("reused")]
+    if replayed:
+        print(f"derivcheck: nothing the audit read has changed: all {len(results)} records replayed from the "
+              "last identical audit (no claim module imported; --no-cache audits afresh)", file=sys.stderr)
+    else:
+        print(f"derivcheck: {len(results) - len(reused)} claims audited, {len(reused)} records reused from the cache",
+              file=sys.stderr)
+    audited = sorted((r for r in results if not r.get("reused")), key=lambda r: -(r.get("seconds") or 0.0))
+    rows = results if level > 1 else audited[:10]
+    if rows:
+        print("  seconds  verdict       claim" + ("" if level > 1 else f" (the {len(rows)} slowest audited; -vv: all)"),
+              file=sys.stderr)
+    for r in rows:
+        mark = "  (reused)" if r.get("reused") else ""
+        print(f"  {r.get('seconds') or 0.0:7.2f}  {r['verdict']:<12}  {r['id']}{mark}", file=sys.stderr)
+    total = sum(r.get("seconds") or 0.0 for r in audited)
+    print(f"  {total:.1f} s of claim time in this run", file=sys.stderr)
+# ---- end issue 15 item 9 ----
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = parser()
+    try:
+        config = _project_config(ap)  # [tool.derivcheck] in pyproject.toml: defaults, checked before any work
+    except ConfigError as exc:
+        print(f"derivcheck: {exc}", file=sys.stderr)
+        return 2
     try:
         args = ap.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors already
         return int(exc.code or 0)
+    fill_from_config(config, args, CONFIGURED)
+    args.config = config
     try:
         return int(args.func(args))
     except KeyboardInterrupt:  # outside the audit's own handling (loading modules, rendering)

@@ -17,51 +17,33 @@ def schema() -> dict:
     return json.loads(resources.files("reports").joinpath("schema.json").read_text())
 
 
-def validate(document: dict) -> None:
-    """Raise :class:`ResultFileError` naming the first field that breaks the schema.
+def validate(document: object) -> None:
+    """Raise :class:`ResultFileError` naming the first field that breaks the schema (``reports/schema.json``).
 
-    Uses ``jsonschema`` when it is installed (the test extra); without it only
-    the required top-level and per-result fields are checked.
+    ``jsonschema`` is a run-time dependency: every file a command reads is checked against the whole
+    schema before a renderer touches it, so a malformed file gets a message naming the field, never a
+    ``TypeError`` from deep inside a renderer.
     """
-    try:
-        import jsonschema
-    except ImportError:  # minimal check when jsonschema is missing (an installation without it)
-        _minimal_check(document)
-        return
+    import jsonschema  # imported here: only the commands that read a result file pay for it
+
     validator = jsonschema.Draft202012Validator(schema())
-    errors = sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))
+    errors = sorted(validator.iter_errors(document), key=lambda e: (list(map(str, e.absolute_path)), e.message))
     if errors:
         e = errors[0]
         where = "/".join(str(p) for p in e.absolute_path) or "(top level)"
-        raise ResultFileError(f"{where}: {e.message}")
+        if e.absolute_path and e.absolute_path[0] == "results" and len(e.absolute_path) > 1:
+            try:  # the entry's id helps find it in a file of hundreds
+                rid = document["results"][e.absolute_path[1]].get("id")  # type: ignore[index]
+                where += f" (entry {rid})" if isinstance(rid, str) else ""
+            except (AttributeError, IndexError, KeyError, TypeError):
+                pass
+        more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+        raise ResultFileError(f"{where}: {_short(e.message)}{more}")
 
 
-def _minimal_check(document: object) -> None:
-    """The shape the renderers rely on: top-level fields, a list of result objects with their fields."""
-    if not isinstance(document, dict):
-        raise ResultFileError(f"(top level): expected a JSON object, got {type(document).__name__}")
-    for key in schema()["required"]:
-        if key not in document:
-            raise ResultFileError(f"missing top-level field {key!r}")
-    for key in ("settings", "environment"):
-        if not isinstance(document[key], dict):
-            raise ResultFileError(f"{key}: expected an object")
-    if not isinstance(document["results"], list):
-        raise ResultFileError(f"results: expected a list, got {type(document['results']).__name__}")
-    required = schema()["$defs"]["result"]["required"]
-    for i, r in enumerate(document["results"]):
-        if not isinstance(r, dict):
-            raise ResultFileError(f"results/{i}: expected an object, got {type(r).__name__}")
-        for key in required:
-            if key not in r:
-                raise ResultFileError(f"results/{i} ({r.get('id')}): missing field {key!r}")
-        for key in ("id", "kind", "verdict", "latex"):
-            if not isinstance(r[key], str):
-                raise ResultFileError(f"results/{i}/{key}: expected a string, got {type(r[key]).__name__}")
-        if not isinstance(r["sources"], list) or not all(isinstance(x, dict) for x in r["sources"]):
-            raise ResultFileError(f"results/{i}/sources: expected a list of objects")
-        if r["note_flag"] is not None and not isinstance(r["note_flag"], str):
-            raise ResultFileError(f"results/{i}/note_flag: expected a string or null")
+def _short(message: str, limit: int = 200) -> str:
+    """jsonschema quotes the whole offending value; a long one is cut (the field name says where)."""
+    return message if len(message) <= limit else message[:limit] + "..."
 
 
 def load(path: str | Path) -> dict:

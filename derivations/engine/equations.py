@@ -29,6 +29,7 @@ re-run, and the same inputs give the same records.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -58,7 +59,8 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _normalised(text: str) -> tuple[str, list[int]]:
+@functools.lru_cache(maxsize=32)  # a note is normalised once, not once per quote it holds (issue 15: re-runs)
+def _normalised(text: str) -> tuple[str, tuple[int, ...]]:
     """``text`` without ``$`` and with runs of whitespace as one space, and the 1-based line of each kept character."""
     chars: list[str] = []
     lines: list[int] = []
@@ -74,7 +76,7 @@ def _normalised(text: str) -> tuple[str, list[int]]:
             ch = " "
         chars.append(ch)
         lines.append(line)
-    return "".join(chars), lines
+    return "".join(chars), tuple(lines)
 
 
 def _quote_line(text: str, quote: str) -> int | None:

@@ -436,19 +436,35 @@ def test_a_stale_example_database_entry_never_refutes(tmp_path: Path) -> None:
 
 
 # --------------------------------------------------------------------------- reports
-def test_result_files_that_are_not_utf8_or_malformed_get_a_message_without_the_test_extra(
-        tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "jsonschema", None)  # as without the test extra: import fails
+def test_result_files_that_are_not_utf8_or_malformed_get_a_message_naming_the_field(tmp_path: Path, capsys) -> None:
+    """jsonschema is a run-time dependency: every malformed file is refused with the field it breaks."""
+    mod = module(tmp_path, """
+        claim("t.a", sources=[eq("n.txt", 1)], latex="2x", params={"x": st.floats(0.1, 2)}, claimed=2*x,
+              reference=lambda p: 2*p.x)
+    """)
+    good = tmp_path / "good.json"
+    rc, _, err = main(capsys, "audit", "--module", mod, "--no-database", "--no-cache", "--workers", "1", "--quiet",
+                      "--json", good)
+    assert rc == 0 and main(capsys, "report", good, "--format", "md")[0] == 0, err
     bad = tmp_path / "bad.json"
     bad.write_bytes(b'{"x": "\xff\xfe"}')
-    head = {"tool_version": "0.1.0", "created": "", "settings": {}, "environment": {}}
-    malformed = tmp_path / "malformed.json"
-    malformed.write_text(json.dumps({**head, "results": 5}))
-    nested = tmp_path / "nested.json"
-    nested.write_text(json.dumps({**head, "results": [5]}))
-    for f in (bad, malformed, nested):
+    rc, _, err = main(capsys, "report", bad, "--format", "md")
+    assert rc == 2 and "bad.json" in err and "UTF-8" in err, err
+    cases = {  # file -> (how it is broken, what the message must name)
+        "malformed.json": (lambda d: d.update(results=5), "results"),
+        "nested.json": (lambda d: d.update(results=[5]), "results/0"),
+        "verdict.json": (lambda d: d["results"][0].update(verdict=5), "results/0/verdict"),
+        "sources.json": (lambda d: d["results"][0].update(sources="n.txt"), "results/0/sources"),
+        "missing.json": (lambda d: d["results"][0].pop("kind"), "'kind'"),
+    }
+    for name, (breaking, field) in cases.items():
+        doc = json.loads(good.read_text())
+        breaking(doc)
+        f = tmp_path / name
+        f.write_text(json.dumps(doc))
         rc, _, err = main(capsys, "report", f, "--format", "md")
-        assert rc == 2 and f.name in err, err
+        assert rc == 2 and name in err and field in err and "Traceback" not in err, (name, err)
+        assert "TypeError" not in err, err
 
 
 @pytest.mark.parametrize("snippet", [
