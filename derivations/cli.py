@@ -225,9 +225,11 @@ def cmd_audit(args: argparse.Namespace) -> int:
     if document.get("complete") is False:
         print(f"derivcheck audit: interrupted ({document.get('interrupted')}); the result holds the claims "
               "finished so far, the rest marked not audited", file=sys.stderr)
-    from .engine.runner import reached_deadline
+    stopped: list[str] = []
+    if replayed is None:  # a replayed run was kept only with exit status 0 or 1: no deadline in it
+        from .engine.runner import reached_deadline
 
-    stopped = [r["id"] for r in document["results"] if reached_deadline(r)]
+        stopped = [r["id"] for r in document["results"] if reached_deadline(r)]
     if stopped:
         print(f"derivcheck audit: {len(stopped)} claim(s) stopped at the deadline ({', '.join(stopped[:5])}"
               f"{', ...' if len(stopped) > 5 else ''}): inconclusive, exit status 2", file=sys.stderr)
