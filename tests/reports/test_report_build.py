@@ -8,9 +8,6 @@ The documents are tiny (2-3 entries); the tests that need TeX skip without it (f
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -129,16 +126,7 @@ def test_the_later_passes_get_at_least_four_times_what_the_first_took(tmp_path: 
 
 
 # --------------------------------------------------------------------------- real builds (tiny documents)
-def _tex_or_skip() -> None:
-    missing = [t for t in ("pdflatex", "pdftotext") if shutil.which(t) is None]
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI: {', '.join(missing)} missing; .ci/run installs {' '.join(texbuild.DEBIAN_PACKAGES)}")
-        pytest.skip(f"no {', '.join(missing)} on this machine")
-
-
-def _pdftext(pdf: Path) -> str:
-    return subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+from tests.reports.test_report_latex import _pdftext, _tex_or_skip  # noqa: E402 - the same TeX checks
 
 
 def _entry(id_: str, eq: str, latex_: str, **kw) -> dict:
