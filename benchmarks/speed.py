@@ -5,7 +5,9 @@
 * circulant sampling by FFT vs a dense square root of Sigma (ring distance);
 * multiple precision with the gmpy2 backend is reported as mpmath's BACKEND;
 * memoized reference values on a chain vs recomputing them;
-* the audit of the small-bump module with 2 worker processes vs 1.
+* the audit of the small-bump module with 2 worker processes vs 1;
+* points for a diagnosis drawn from bare Hypothesis draws vs a ``find`` run per draw;
+* the QMC normals of a quick audit's checks shared between claims vs drawn per claim.
 """
 
 from __future__ import annotations
@@ -67,6 +69,61 @@ def memo() -> None:
     print(f"  30-digit reference value: computed {cold * 1e3:.1f} ms, memoized {warm * 1e6:.1f} us, ratio {cold / warm:,.0f}x")
 
 
+def spread_draws() -> None:
+    from derivations.engine import registry
+    from numerics import spread
+
+    claims = [c for c in registry.discover() if c.params][:60]
+
+    def draw_all() -> None:
+        for c in claims:
+            spread.draw(c.params, 80, 1, c.id)
+
+    bare = best_of(draw_all, repeat=2)
+    real = spread._draw_bare
+    spread._draw_bare = lambda *_: []  # the fallback: a Hypothesis find() per point
+    try:
+        engine = best_of(draw_all, repeat=2)
+    finally:
+        spread._draw_bare = real
+    print(f"  80 points for each of {len(claims)} claims: find {engine:.2f} s, bare draws {bare:.2f} s, ratio {engine / bare:.1f}x")
+
+
+def shared_normals() -> None:
+    from derivations.engine import registry
+    from derivations.engine.audit import audit_claim
+    from derivations.engine import isolation
+    from derivations.engine import verdict
+    from derivations.engine.settings import AuditSettings
+    from numerics import montecarlo
+
+    reg = registry.discover()
+    claims = reg.select(["bump*", "relu.f.*", "sigmoid.single.*"])
+    settings = AuditSettings.for_mode("quick")
+    lookup = lambda i: reg.get(i) if i in reg else None  # noqa: E731
+
+    def audit_all() -> None:
+        montecarlo._REPLAY.clear()
+        for c in claims:
+            with isolation.fresh_globals():
+                audit_claim(c, settings, lookup)
+
+    audit_all()  # the first audit in a process pays lazy imports and set-up
+    shared = best_of(audit_all, repeat=1)
+    real = verdict.Context
+
+    def per_claim(**kw):  # the normals seeded with the claim, as before they were shared
+        kw.pop("normals_material", None)
+        return real(**kw)
+
+    verdict.Context = per_claim
+    try:
+        own = best_of(audit_all, repeat=1)
+    finally:
+        verdict.Context = real
+    print(f"  quick audit of {len(claims)} entries: normals per claim {own:.1f} s, shared {shared:.1f} s, ratio {own / shared:.2f}x")
+
+
 if __name__ == "__main__":
     print(f"mpmath backend: {mpmath.libmp.BACKEND}")
     print("circulant sampling, 4096 samples:")
@@ -75,3 +132,7 @@ if __name__ == "__main__":
     memo()
     print("parallel claims:")
     audit_parallel()
+    print("diagnosis points:")
+    spread_draws()
+    print("QMC normals:")
+    shared_normals()

@@ -164,6 +164,13 @@ class ExampleDatabase:
             pass
 
 
+class _BudgetSpent(BaseException):
+    """Ends Hypothesis's shrinking once the evaluation budget is spent.  Hypothesis re-raises at once
+    an exception that is not an ``Exception`` (as it does ``KeyboardInterrupt``); without it the
+    shrinker ran all its remaining passes, each attempt refused or answered from the cache at about
+    0.5 ms of bookkeeping: 4.9 s of the quick audit's 35 s of CPU, for 150 shrunk refutations."""
+
+
 def search(
     strategies: Mapping[str, st.SearchStrategy],
     evaluate: Callable[[Mapping[str, Any]], Evaluation],
@@ -206,16 +213,25 @@ def search(
                 break
         return outcome
 
+    # the shrink target: Hypothesis tests only candidates smaller than its current target, so the
+    # last disagreement it saw is the smallest so far
+    smallest: list[Evaluation] = []
+
     def condition(point: Mapping[str, Any]) -> bool:
         k = point_key(point)
         if k not in cache:
             if len(cache) >= limit:
                 outcome.budget_exhausted = True
+                if smallest:
+                    raise _BudgetSpent
                 return False
             result = evaluate(dict(point))
             cache[k] = result
             outcome.evaluations.append(result)
-        return cache[k].status == DISAGREE
+        if cache[k].status == DISAGREE:
+            smallest[:] = [cache[k]]
+            return True
+        return False
 
     conf = settings(
         max_examples=max_examples,
@@ -233,6 +249,8 @@ def search(
     except Unsatisfiable as exc:
         outcome.problem = f"Hypothesis could not draw valid points: {exc}"
         return replay()
+    except _BudgetSpent:
+        found = smallest[0].point
     outcome.failing = cache[point_key(found)]
     if store is not None:
         store.save(key, dict(outcome.failing.point))

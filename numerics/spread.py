@@ -12,11 +12,13 @@ already kept.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 from hypothesis import strategies as st
+from hypothesis.errors import StopTest
 
 from .decide import AGREE
 from .search import Evaluation, point_key, search
@@ -44,9 +46,37 @@ def _special(point: dict, names: list[str], bounds: dict[str, tuple[float, float
     return any(abs(u - w) <= 1e-6 * max(span, 1e-300) for i, u in enumerate(values) for w in values[i + 1:])
 
 
+def _draw_bare(strategy: st.SearchStrategy, draws: int, seed: int) -> list[dict[str, Any]]:
+    """``draws`` attempts at drawing from ``strategy``, each from a bare Hypothesis ``ConjectureData``
+    on one seeded stream: the same strategies, so every point is inside the stated space, without the
+    engine around each example (``find`` costs about 0.6 ms per example, this about 0.02 ms; the
+    diagnosis of 130 refuted claims drew 10,000 points).  The classes are internal to Hypothesis:
+    where this version spells them differently nothing is drawn, and :func:`draw` uses ``find``."""
+    try:
+        from hypothesis.control import BuildContext
+        from hypothesis.internal.conjecture.data import ConjectureData
+    except ImportError:
+        return []
+    rng = random.Random(seed)
+    out = []
+    for _ in range(draws):
+        try:
+            data = ConjectureData(random=rng)
+            with BuildContext(data, wrapped_test=None):  # type: ignore[arg-type]
+                out.append(dict(data.draw(strategy)))
+        except (Exception, StopTest):  # noqa: BLE001 - a filtered-out draw, or another Hypothesis: next attempt
+            continue
+    return out
+
+
 def draw(strategies: Mapping[str, st.SearchStrategy], draws: int, seed: int, key: str) -> list[dict[str, Any]]:
     """Distinct points drawn (seeded) from the strategies: every one is inside the stated space."""
     drawn: dict[str, dict] = {}
+    bare = _draw_bare(st.fixed_dictionaries(dict(strategies)), draws, seed)
+    if bare:
+        for point in bare:
+            drawn.setdefault(point_key(point), point)
+        return list(drawn.values())
 
     def record(point: Mapping[str, Any]) -> Evaluation:
         drawn.setdefault(point_key(point), dict(point))

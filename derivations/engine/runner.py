@@ -10,6 +10,7 @@ cause.
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
@@ -225,6 +226,22 @@ def _write_json_atomic(path: Path, data: object) -> None:
 _WARM: list[bool] = []
 
 
+def _reuse_freed_memory() -> None:
+    """Keep freed memory in the process heap (glibc): the sampled statistics allocate and free
+    arrays of several MB at every evaluation, which glibc otherwise maps afresh each time (a page
+    fault per 4 kB: 3 s of system time in a quick audit).  With the thresholds raised, the quick
+    audit took 0.5 s less on 2 cores (18.8 s against 19.3 s, three runs each way)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        m_trim_threshold, m_mmap_threshold = -1, -3
+        libc.mallopt(m_mmap_threshold, 256 << 20)
+        libc.mallopt(m_trim_threshold, 1 << 30)
+    except (OSError, AttributeError):  # not glibc: the allocator's defaults stand
+        pass
+
+
 def _warm_up(settings: AuditSettings) -> None:
     """Audit a trivial claim of our own once in the main process before forking: the first audit
     in a process pays about a second of lazy imports and set-up (Hypothesis, SymPy's printers),
@@ -438,6 +455,10 @@ def run(
     def local_pool() -> str | None:
         """The supervised local pool; returns the signal that cut the run short, or None."""
         _warm_up(settings)
+        _reuse_freed_memory()
+        # the forked workers share the loaded libraries' objects copy-on-write; a garbage collection
+        # in a worker would write to every one of them (and copy its page) unless they are frozen
+        gc.freeze()
         scratch = Path(tempfile.mkdtemp(prefix="derivcheck-"))
         (scratch / "workers").mkdir()
         counter = iter(range(1 << 30))
@@ -526,6 +547,7 @@ def run(
                     harvest(task)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
+            gc.unfreeze()
         return interrupted
 
     if executor is not None and groups:  # e.g. dask: the same groups; results put back in registry order below

@@ -160,7 +160,8 @@ def base_context(settings: AuditSettings, claim_id: str, label: str, target: flo
     sequential = target is not None and settings.sample_growth > 1
     return Context(
         dps=settings.dps, samples=settings.samples, chunk=settings.chunk, sampling=settings.sampling,
-        seed_material=(settings.seed, claim_id, label), randomizations=settings.randomizations,
+        seed_material=(settings.seed, claim_id, label), normals_material=("normals", settings.seed, label),
+        randomizations=settings.randomizations,
         target=target if sequential else None, growth=settings.sample_growth if sequential else 1,
     )
 
