@@ -207,6 +207,37 @@ def test_search_respects_the_evaluation_budget() -> None:
     assert len(calls) <= 8
 
 
+def test_a_spent_budget_ends_the_shrinking_on_the_smallest_disagreement() -> None:
+    """Once the evaluation budget is spent, Hypothesis's remaining shrink passes are not run (no point
+    is drawn after the one that found the budget spent), and the outcome is the last -- smallest --
+    disagreement Hypothesis accepted, not merely the first one found."""
+    attempts: list[int] = []
+    at_last_evaluation: list[int] = []
+
+    def evaluate(point):
+        at_last_evaluation[:] = [len(attempts)]
+        v = point["v"]
+        return Evaluation(point, S_DISAGREE if v[0] * v[1] * v[2] > 1.0 else AGREE)
+
+    space = {"v": st.lists(st.floats(0, 10), min_size=3, max_size=3).map(lambda v: (attempts.append(1), v)[1])}
+    outcome = search(space, evaluate, max_examples=20, shrink_budget=6, seed=5, key="spent")
+    assert outcome.budget_exhausted and outcome.failing is not None
+    assert len(attempts) <= at_last_evaluation[0] + 1
+    disagreements = [e for e in outcome.evaluations if e.status == S_DISAGREE]
+    assert outcome.failing.point == disagreements[-1].point
+    assert np.prod(outcome.failing.point["v"]) <= np.prod(disagreements[0].point["v"])
+
+
+def test_spread_points_come_from_the_stated_space_without_a_search() -> None:
+    from numerics import spread
+
+    space = {"n": st.integers(3, 6), "x": st.floats(0.5, 2.0).filter(lambda x: x != 1.0)}
+    points = spread.draw(space, 80, 1, "k")
+    assert len(points) > 40 and all(3 <= p["n"] <= 6 and 0.5 <= p["x"] <= 2.0 and p["x"] != 1.0 for p in points)
+    assert points == spread.draw(space, 80, 1, "k")  # seeded
+    assert spread._draw_bare(st.fixed_dictionaries(space), 10, 1)  # the bare path, not the find() fallback
+
+
 def test_example_database_replays_a_stored_counterexample(tmp_path) -> None:
     calls: list[dict] = []
 
