@@ -204,7 +204,7 @@ def _evidence(evals: list[Evaluation], settings: AuditSettings, method: str, dps
     finite = [c for c in cmps if np.isfinite(c.max_abs_discrepancy)]
     resolution = overall_resolution(cmps, natural_scale)
     zs = [c.z_threshold for c in cmps if c.z_threshold is not None]
-    samples = [e.record.reference.samples for e in evals if e.record and e.record.reference is not None and e.record.reference.samples]
+    samples = [s.samples for e in evals if e.record for s in (e.record.claimed, e.record.reference) if s is not None and s.samples]
     details = sorted({e.record.reference.detail for e in evals if e.record and e.record.reference is not None and e.record.reference.detail})
     ev = {
         "points_tested": len(evals),
@@ -243,15 +243,23 @@ def _evidence(evals: list[Evaluation], settings: AuditSettings, method: str, dps
     return ev
 
 
+#: how much a route can resolve, least first: a check is as fine as the coarser of its two sides
+_ROUTE_RESOLUTION = ("montecarlo", "qmc", "ode", "quadrature", "double")
+
+
 def _method_of(claim: Claim, evals: list[Evaluation], proved: bool) -> str | None:
+    """The route that limits the check: a statistical side makes the check statistical even when the
+    other side is exact (the resolution, the z-threshold and the power come from it)."""
     if proved:
         return "symbolic"
     if claim.method:
         return claim.method
-    for e in evals:
-        if e.record is not None and e.record.reference is not None:
-            return e.record.reference.method
-    return None
+    methods = [s.method for e in evals if e.record is not None for s in (e.record.claimed, e.record.reference)
+               if s is not None]
+    for route in _ROUTE_RESOLUTION:
+        if route in methods:
+            return route
+    return methods[0] if methods else None
 
 
 def check_sides(

@@ -36,3 +36,20 @@ def test_any_other_exception_is_the_claims_error() -> None:
               claimed=x, reference=reference)
     r = audit(c)
     assert r["verdict"] == "error" and "KeyError" in r["diagnosis"]
+
+
+def test_a_check_is_as_fine_as_its_sampled_side_whichever_side_samples() -> None:
+    """A sampled claimed side against an exact reference is a Monte Carlo check: its method, resolution
+    text and sample size come from the sampled side (they once came from the reference alone, so such a
+    check read "exact")."""
+    from derivations.api import Sampled
+
+    c = claim("t.verdict.sampled_claimed", sources=quote("t.txt", "E[Z^2] = 1"), latex="E[Z^2] = 1",
+              params={"s": st.floats(0.5, 2.0)},
+              claimed=Sampled(dim=1, statistic=lambda p, eps: (p.s * eps[:, 0]) ** 2),
+              reference=lambda p: p.s**2)
+    r = audit(c)
+    assert r["verdict"] == "confirmed", r["diagnosis"]
+    assert r["method"] in ("qmc", "montecarlo"), r["method"]
+    assert "QMC" in r["evidence"]["resolution_text"] or "Monte Carlo" in r["evidence"]["resolution_text"]
+    assert r["evidence"]["samples_per_point"] >= 1 << 16
