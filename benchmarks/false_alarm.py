@@ -11,6 +11,10 @@ extrapolate to the audit's alpha = 1e-6.
 
 from __future__ import annotations
 
+import derivcheck
+
+derivcheck.activate()  # derivations, numerics and reports are derivcheck's in this process (see its docstring)
+
 import argparse
 import math
 import time

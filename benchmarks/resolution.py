@@ -22,6 +22,10 @@ the figure that matters (not the absolute time).  The median VRF is printed.
 
 from __future__ import annotations
 
+import derivcheck
+
+derivcheck.activate()  # derivations, numerics and reports are derivcheck's in this process (see its docstring)
+
 import argparse
 import json
 import resource

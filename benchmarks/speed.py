@@ -12,6 +12,10 @@
 
 from __future__ import annotations
 
+import derivcheck
+
+derivcheck.activate()  # derivations, numerics and reports are derivcheck's in this process (see its docstring)
+
 import time
 
 import mpmath

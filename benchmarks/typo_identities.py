@@ -22,6 +22,10 @@ Sources:
 
 from __future__ import annotations
 
+import derivcheck
+
+derivcheck.activate()  # derivations, numerics and reports are derivcheck's in this process (see its docstring)
+
 from dataclasses import dataclass
 from typing import Any, Callable
 

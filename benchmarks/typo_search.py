@@ -16,6 +16,10 @@ corrected line the audit confirms (or proves) against the reference.
 
 from __future__ import annotations
 
+import derivcheck
+
+derivcheck.activate()  # derivations, numerics and reports are derivcheck's in this process (see its docstring)
+
 import argparse
 import json
 import random

@@ -14,6 +14,10 @@ certified counts of each run (numerics.certify) and its wall time.
 
 from __future__ import annotations
 
+import derivcheck
+
+derivcheck.activate()  # derivations, numerics and reports are derivcheck's in this process (see its docstring)
+
 import argparse
 import json
 import time
