@@ -290,37 +290,72 @@ incomplete(
 )
 
 
-def four_loss_at_gain(which: str):
+#: init draws examined at each point under the per-initialization reading: "stays fixed" is then said of
+#: every one of them.  One draw per point left the verdict to the seed: the deviation exceeds 10% for only
+#: 2-5% of initializations, at g >= 2 (300 draws at xi = (2, 1): median 3%, largest 16% at g = 5).
+INIT_PANEL = 256
+
+
+def four_loss_at_gain(which: str, init: str = "panel"):
     r""":math:`(\sigma(S_1) - 1)^2 + (\sigma(S_0) + 1)^2` (the per-draw form of (20)) at gain ``p[which]``;
-    'g0' is the Gaussian limit :math:`X = Z`. The same latent normals for both gains."""
+    'g0' is the Gaussian limit :math:`X = Z`.  The same latent normals for both gains.
+
+    ``init="panel"``: one value per initialization :math:`w_k \sim N(0, I_n/n)` of a panel of
+    :data:`INIT_PANEL` (seeded by ``w_seed``); ``init="random"``: :math:`w` is drawn afresh with every
+    sample (from three more normals), so the mean is the loss averaged over initializations."""
 
     def statistic(p, eps) -> np.ndarray:
-        w, _ = weights(p)
         if which == "g0":
             x1 = sampling.latent(eps[:, :N], N, p.xi1, "ring")
             x0 = sampling.latent(eps[:, N : 2 * N], N, p.xi0, "ring")
         else:
             x1, x0 = classes(p, eps)
-        return (sigma(x1 @ w[0]) - 1) ** 2 + (sigma(x0 @ w[0]) + 1) ** 2
+        if init == "random":
+            w = eps[:, 2 * N : 3 * N] / np.sqrt(N)
+            s1, s0 = np.sum(x1 * w, axis=1), np.sum(x0 * w, axis=1)
+        else:
+            w = _weights(p.w_seed, INIT_PANEL, None)[0]
+            s1, s0 = x1 @ w.T, x0 @ w.T
+        return (sigma(s1) - 1) ** 2 + (sigma(s0) + 1) ** 2
 
     return statistic
 
 
+FIXED_IN_G = quote(N004, "the starting loss for ReLU activation seems to decrease, while it (sensibly) stays fixed for sigmoid activation")
 claim(
     "sigmoid.init_loss.fixed_in_g",
-    sources=[quote(N004, "the starting loss for ReLU activation seems to decrease, while it (sensibly) stays fixed for sigmoid activation")],
+    sources=[FIXED_IN_G],
     latex=r"\mathcal{L}(0) \text{ stays fixed as } g \rightarrow \infty \text{ (sigmoid)}",
     params=init_params,
     assumptions=INIT_ASSUMPTIONS + (
-        "reading: the sigmoid's loss at initialization at gain g equals its Gaussian (g -> 0) value within 10% "
-        "(an approximate statement: 'stays fixed'); g in [0.05, 5]",
+        "reading: for each initialization w ~ N(0, I_n/n) (the note's observation is of training runs, one "
+        f"initialization each), the sigmoid's loss at initialization at gain g equals its Gaussian (g -> 0) value "
+        f"within 10% (an approximate statement: 'stays fixed'); g in [0.05, 5]; a panel of {INIT_PANEL} "
+        "initializations at every point",
         "paired Monte Carlo on common latent normals",
     ),
-    claimed=Sampled(2 * N, four_loss_at_gain("g"), "4 L(0) at gain g"),
-    reference=Sampled(2 * N, four_loss_at_gain("g0"), "4 L(0) for Gaussian data (g -> 0)"),
+    claimed=Sampled(2 * N, four_loss_at_gain("g"), f"4 L(0) at gain g, for each of {INIT_PANEL} initializations"),
+    reference=Sampled(2 * N, four_loss_at_gain("g0"), f"4 L(0) for Gaussian data (g -> 0), for each of {INIT_PANEL} initializations"),
     tolerances=Tolerances(rtol=0.1, max_resolution=0.5),
-    remark=("Measured error over the regime: the evidence's max_relative_discrepancy (about 9% when written, close to the "
-            "10% tolerance). The ReLU half ('seems to decrease') is an observation about training runs and is not encoded."),
+    remark=("Typical initializations move by about 3% over g in [0.05, 5]; a few percent of them by more than 10% at "
+            "g >= 2 (up to 16% at g = 5). The ReLU half ('seems to decrease') is an observation about training runs "
+            "and is not encoded."),
+)
+claim(
+    "sigmoid.init_loss.fixed_in_g.average_init",
+    role="unstated",
+    sources=[FIXED_IN_G],
+    latex=r"\mathbb{E}_{w}\,\mathcal{L}(0) \text{ stays fixed as } g \rightarrow \infty \text{ (sigmoid)}",
+    params={k: v for k, v in init_params.items() if k != "w_seed"},
+    assumptions=INIT_ASSUMPTIONS + (
+        "reading: the loss at initialization averaged over initializations w ~ N(0, I_n/n) at gain g equals its "
+        "Gaussian (g -> 0) value within 10%; g in [0.05, 5]",
+        "paired Monte Carlo on common latent normals and common initializations",
+    ),
+    claimed=Sampled(3 * N, four_loss_at_gain("g", init="random"), "E_w 4 L(0) at gain g"),
+    reference=Sampled(3 * N, four_loss_at_gain("g0", init="random"), "E_w 4 L(0) for Gaussian data (g -> 0)"),
+    tolerances=Tolerances(rtol=0.1, max_resolution=0.5),
+    remark="The same line read as a statement about the average initialization.",
 )
 
 
