@@ -89,7 +89,7 @@ def draw(strategies: Mapping[str, st.SearchStrategy], draws: int, seed: int, key
 def sweep_values(strategies: Mapping[str, st.SearchStrategy], name: str, count: int, seed: int, key: str) -> list[float]:
     """Up to ``count`` values of one float parameter, evenly spread over the values its strategy drew
     (a sweep built from draws cannot leave the space, even when the strategy is filtered or a union)."""
-    values = sorted({float(p[name]) for p in draw(strategies, 60, seed, key) if isinstance(p.get(name), float)})
+    values = sorted({float(p[name]) for p in draw(strategies, 40, seed, key) if isinstance(p.get(name), float)})
     values = [v for v in values if np.isfinite(v)]
     if len(values) <= count:
         return values
@@ -97,7 +97,7 @@ def sweep_values(strategies: Mapping[str, st.SearchStrategy], name: str, count: 
     return [values[i] for i in idx]
 
 
-def spread_points(strategies: Mapping[str, st.SearchStrategy], count: int, seed: int, key: str, draws: int = 80) -> list[dict[str, Any]]:
+def spread_points(strategies: Mapping[str, st.SearchStrategy], count: int, seed: int, key: str, draws: int = 48) -> list[dict[str, Any]]:
     """``count`` points drawn from ``strategies``, away from special values and from each other."""
     if not strategies or count <= 0:
         return []
