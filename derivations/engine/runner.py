@@ -436,7 +436,7 @@ def run(
     keys: dict[str, str | None] = {}
     reused: dict[str, dict] = {}
     if cache is not None:
-        keys = cache_keys(claims, lambda i: registry.get(i) if i in registry else None, settings)
+        keys = cache_keys(claims, lambda i: registry.get(i) if i in registry else None, settings, cache.folder)
         stored = {c.id: cache.get(keys.get(c.id)) for c in claims}
         reused = {cid: {**rec, "reused": True} for cid, rec in stored.items() if rec is not None}
         claims = [c for c in claims if c.id not in reused]

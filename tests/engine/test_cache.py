@@ -85,3 +85,31 @@ def test_a_sampled_side_is_fingerprinted_with_its_data_model() -> None:
     doubled = DataModel("m", 2, lambda p, eps: (2 * eps, eps[:, 0]))
     assert Fingerprint().value(Sampled(data=plain, statistic=statistic)) \
         != Fingerprint().value(Sampled(data=doubled, statistic=statistic))
+
+
+def test_parsed_sources_kept_between_runs_give_the_same_keys(tmp_path: Path) -> None:
+    """The spans of each source file are kept under the file's hash in the cache folder: a later run
+    (a new process: the in-memory parse is forgotten) reads them instead of parsing, with the same
+    keys; an edited file has another hash and is parsed afresh."""
+    from derivations.engine import cache, registry
+    from derivations.engine.settings import AuditSettings
+
+    reg = registry.discover()
+    claims = reg.select(["bump.*"])
+    lookup = lambda i: reg.get(i) if i in reg else None  # noqa: E731
+    settings = AuditSettings.for_mode("quick")
+    cache._parsed_version.cache_clear()
+    plain = cache.keys(claims, lookup, settings)
+    cache._parsed_version.cache_clear()
+    first = cache.keys(claims, lookup, settings, tmp_path)
+    stored = sorted((tmp_path / "parsed").glob("*.json"))
+    assert stored and first == plain
+    for f in stored:  # a store that is read, not re-parsed: spans that point nowhere would change the keys
+        f.write_text(json.dumps([[], {}]))
+    cache._parsed_version.cache_clear()
+    assert cache.keys(claims, lookup, settings, tmp_path) != plain
+    for f in stored:
+        f.unlink()
+    cache._parsed_version.cache_clear()
+    assert cache.keys(claims, lookup, settings, tmp_path) == plain
+    cache._parsed_version.cache_clear()
