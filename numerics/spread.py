@@ -13,12 +13,13 @@ already kept.
 from __future__ import annotations
 
 import random
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 from hypothesis import strategies as st
-from hypothesis.errors import StopTest
+from hypothesis.errors import HypothesisDeprecationWarning, StopTest
 
 from .decide import AGREE
 from .search import Evaluation, point_key, search
@@ -59,13 +60,17 @@ def _draw_bare(strategy: st.SearchStrategy, draws: int, seed: int) -> list[dict[
         return []
     rng = random.Random(seed)
     out = []
-    for _ in range(draws):
-        try:
-            data = ConjectureData(random=rng)
-            with BuildContext(data, wrapped_test=None):  # type: ignore[arg-type]
-                out.append(dict(data.draw(strategy)))
-        except (Exception, StopTest):  # noqa: BLE001 - a filtered-out draw, or another Hypothesis: next attempt
-            continue
+    with warnings.catch_warnings():
+        # Hypothesis warns when the global random state changes during a draw; outside its engine that
+        # is another thread's doing (a dask worker's event loop), not the strategy's
+        warnings.simplefilter("ignore", HypothesisDeprecationWarning)
+        for _ in range(draws):
+            try:
+                data = ConjectureData(random=rng)
+                with BuildContext(data, wrapped_test=None):  # type: ignore[arg-type]
+                    out.append(dict(data.draw(strategy)))
+            except (Exception, StopTest):  # noqa: BLE001 - a filtered-out draw, or another Hypothesis: next attempt
+                continue
     return out
 
 
