@@ -102,6 +102,9 @@ def _import_derivcheck_on(client) -> None:  # noqa: ANN001 - a dask.distributed 
 
     client.run_on_scheduler(derivcheck._imported)
     client.run(derivcheck._imported)
+    from .runner import _reuse_freed_memory
+
+    client.run(_reuse_freed_memory)  # the same allocator thresholds as the local pool's workers, on any cluster
 
 
 __all__ = ["Discovery", "executor", "audit_group"]
