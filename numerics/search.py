@@ -19,10 +19,13 @@ a counterexample found under another seed or mode is still not lost.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import random
-from collections.abc import Callable, Mapping
+import threading
+import warnings
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +33,7 @@ from typing import Any
 import numpy as np
 from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis import strategies as st
-from hypothesis.errors import NoSuchExample, Unsatisfiable
+from hypothesis.errors import HypothesisDeprecationWarning, NoSuchExample, Unsatisfiable
 
 from .decide import DISAGREE
 
@@ -51,6 +54,19 @@ class SearchOutcome:
     budget_exhausted: bool = False
     problem: str | None = None
     warnings: list[str] = field(default_factory=list)  # stored examples that were ignored, and why
+
+
+@contextlib.contextmanager
+def random_of_other_threads_ignored() -> Iterator[None]:
+    """Hypothesis warns when the global ``random`` state changes during a draw (a strategy using it).  In a
+    thread other than the main one -- a dask worker runs its tasks beside an event loop that uses
+    ``random`` -- the change is another thread's doing: the warning is dropped there, and only there."""
+    if threading.current_thread() is threading.main_thread():
+        yield
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", HypothesisDeprecationWarning)
+        yield
 
 
 def point_key(point: Mapping[str, Any]) -> str:
@@ -243,7 +259,8 @@ def search(
     )
     strategy = st.fixed_dictionaries(dict(strategies))
     try:
-        found = find(strategy, condition, settings=conf, random=random.Random(seed), database_key=key.encode())
+        with random_of_other_threads_ignored():
+            found = find(strategy, condition, settings=conf, random=random.Random(seed), database_key=key.encode())
     except NoSuchExample:
         return replay()
     except Unsatisfiable as exc:

@@ -13,16 +13,15 @@ already kept.
 from __future__ import annotations
 
 import random
-import warnings
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 from hypothesis import strategies as st
-from hypothesis.errors import HypothesisDeprecationWarning, StopTest
+from hypothesis.errors import StopTest
 
 from .decide import AGREE
-from .search import Evaluation, point_key, search
+from .search import Evaluation, point_key, random_of_other_threads_ignored, search
 
 
 def _coords(points: list[dict], names: list[str]) -> np.ndarray:
@@ -60,10 +59,7 @@ def _draw_bare(strategy: st.SearchStrategy, draws: int, seed: int) -> list[dict[
         return []
     rng = random.Random(seed)
     out = []
-    with warnings.catch_warnings():
-        # Hypothesis warns when the global random state changes during a draw; outside its engine that
-        # is another thread's doing (a dask worker's event loop), not the strategy's
-        warnings.simplefilter("ignore", HypothesisDeprecationWarning)
+    with random_of_other_threads_ignored():
         for _ in range(draws):
             try:
                 data = ConjectureData(random=rng)
