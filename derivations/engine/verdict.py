@@ -244,22 +244,26 @@ def _evidence(evals: list[Evaluation], settings: AuditSettings, method: str, dps
 
 
 #: how much a route can resolve, least first: a check is as fine as the coarser of its two sides
-_ROUTE_RESOLUTION = ("montecarlo", "qmc", "ode", "quadrature", "double")
+_ROUTE_RESOLUTION = ("montecarlo", "qmc", "ode", "quadrature", "series")
 
 
 def _method_of(claim: Claim, evals: list[Evaluation], proved: bool) -> str | None:
     """The route that limits the check: a statistical side makes the check statistical even when the
-    other side is exact (the resolution, the z-threshold and the power come from it)."""
+    other side is exact (the resolution, the z-threshold and the power come from it); then the other
+    numerical routes, the reference's first; ``double`` and ``exact`` last."""
     if proved:
         return "symbolic"
     if claim.method:
         return claim.method
-    methods = [s.method for e in evals if e.record is not None for s in (e.record.claimed, e.record.reference)
-               if s is not None]
+    records = [e.record for e in evals if e.record is not None]
+    methods = [s.method for r in records for s in (r.reference, r.claimed) if s is not None]
     for route in _ROUTE_RESOLUTION:
         if route in methods:
             return route
-    return methods[0] if methods else None
+    for route in methods:
+        if route not in ("double", "exact"):
+            return route
+    return "double" if "double" in methods else (methods[0] if methods else None)
 
 
 def check_sides(
