@@ -338,3 +338,17 @@ def test_a_statistic_cannot_change_the_replayed_normals() -> None:
 
     with pytest.raises(ValueError, match="read-only"):
         montecarlo.expectation_paired([in_place], 2, 1 << 10, np.random.default_rng(1), method="qmc")
+
+
+def test_a_qmc_standard_error_is_never_below_one_samples_weight() -> None:
+    """The quadrant {U > 0, V > 0} of independent normals is a dyadic box of the unit square: every digital
+    shift of a scrambled Sobol sequence puts exactly a quarter of its points in it, so the replicates agree
+    exactly.  A spread of 0 would make any nearby value (the quadrant at correlation 2e-4 has probability
+    0.25 + 3.2e-5) a confident disagreement; the standard error is at least one sample's weight."""
+    from numerics import montecarlo
+
+    quadrant = lambda eps: ((eps[:, 0] > 0) & (eps[:, 1] > 0)).astype(float)  # noqa: E731
+    (est,), _ = montecarlo.expectation_paired([quadrant], 2, 1 << 14, np.random.default_rng(3), method="qmc",
+                                              randomizations=16)
+    assert float(est.value) == 0.25
+    assert float(est.std_error) >= 1.0 / est.samples
