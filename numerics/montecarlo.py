@@ -66,13 +66,10 @@ class _Mean:
 
     n: int = 0
     total: np.ndarray | float = 0.0
-    largest: np.ndarray | float = 0.0  # the largest |value| of one sample (see _paired_qmc's granularity)
 
     def add(self, block: np.ndarray) -> None:
         self.n += block.shape[0]
         self.total = self.total + block.sum(axis=0)
-        if block.shape[0]:
-            self.largest = np.maximum(self.largest, np.abs(block).max(axis=0))
 
     @property
     def mean(self) -> np.ndarray | float:
@@ -223,16 +220,25 @@ def _sobol_normals(base: np.ndarray, shifts: np.ndarray) -> np.ndarray:
     return ndtri(u.reshape(-1, base.shape[1]))  # the normal quantile, without norm.ppf's overhead (5x)
 
 
-def _add_stacked(statistics, eps: np.ndarray, n: int, moms: list, dmoms: list) -> None:
+def _largest(values: np.ndarray) -> np.ndarray:
+    """The largest |value| of one sample, per entry (two passes, no temporary array)."""
+    return np.maximum(values.max(axis=0), -values.min(axis=0))
+
+
+def _add_stacked(statistics, eps: np.ndarray, n: int, moms: list, dmoms: list, largest: list) -> None:
     """One evaluation of each statistic on the stacked points of several sequences (a statistic's
-    per-call set-up, e.g. a covariance factor, is paid once), split back per sequence."""
+    per-call set-up, e.g. a covariance factor, is paid once), split back per sequence.  ``largest``
+    keeps the largest |value| of one sample of each statistic, then of each difference."""
     vals = [_check_block(t(eps), eps.shape[0], getattr(t, "__name__", "statistic")) for t in statistics]
+    diffs = [v - vals[0] for v in vals[1:]]
+    for k, v in enumerate(vals + diffs):
+        largest[k] = np.maximum(largest[k], _largest(v))
     for j, (mom, dmom) in enumerate(zip(moms, dmoms)):
         rows = slice(j * n, (j + 1) * n)
         for m, v in zip(mom, vals):
             m.add(v[rows])
-        for m, v in zip(dmom, vals[1:]):
-            m.add(v[rows] - vals[0][rows])
+        for m, d in zip(dmom, diffs):
+            m.add(d[rows])
 
 
 class _SobolNormals:
@@ -294,10 +300,11 @@ def _paired_qmc(statistics, dim, stages, rng, chunk, randomizations, target=None
     normals = _replayed_normals(dim, per0, chunk, randomizations, rng)
     moms = [[_Mean() for _ in statistics] for _ in range(randomizations)]
     dmoms = [[_Mean() for _ in statistics[1:]] for _ in range(randomizations)]
+    largest: list = [0.0] * (2 * len(statistics) - 1)  # per statistic, then per difference
     per, done = per0, 0
     for look in range(looks):
         for sl, piece, eps in normals.look(look):
-            _add_stacked(statistics, eps, piece, moms[sl], dmoms[sl])
+            _add_stacked(statistics, eps, piece, moms[sl], dmoms[sl], largest)
         done = per
         means = [np.stack([np.asarray(m[k].mean) for m in moms]) for k in range(len(statistics))]
         dmeans = [np.stack([np.asarray(m[k].mean) for m in dmoms]) for k in range(len(statistics) - 1)]
@@ -312,17 +319,17 @@ def _paired_qmc(statistics, dim, stages, rng, chunk, randomizations, target=None
     if looks > 1:
         detail += f" (sequential: look {look + 1} of {looks}, target {target:g} relative)"
 
-    def summarise(arr: np.ndarray, moments: list, note: str = "") -> Estimate:
+    def summarise(arr: np.ndarray, most: np.ndarray | float, note: str = "") -> Estimate:
         # The replicates' spread cannot resolve below one sample's weight in the mean: an indicator of a
         # region that is nearly a dyadic box (the quadrant {U > 0, V > 0} at correlation 2e-4) puts the
         # same number of points in it under every digital shift, a spread of 0 while the truth differs by 3e-5
-        granularity = np.max(np.stack([np.broadcast_to(m.largest, arr.shape[1:]) for m in moments]), axis=0) / total
-        se = np.maximum(arr.std(axis=0, ddof=1) / np.sqrt(randomizations), granularity)
+        se = np.maximum(arr.std(axis=0, ddof=1) / np.sqrt(randomizations), np.asarray(most) / total)
         return Estimate(arr.mean(axis=0), "qmc", np.zeros(arr.shape[1:]), se, total, detail + note,
                         dof=randomizations - 1, looks=looks)
 
-    return ([summarise(a, [m[k] for m in moms]) for k, a in enumerate(means)],
-            [summarise(a, [m[k] for m in dmoms], " (paired)") for k, a in enumerate(dmeans)])
+    k = len(statistics)
+    return ([summarise(a, largest[i]) for i, a in enumerate(means)],
+            [summarise(a, largest[k + i], " (paired)") for i, a in enumerate(dmeans)])
 
 
 def expectation(
