@@ -220,8 +220,13 @@ def _sobol_normals(base: np.ndarray, shifts: np.ndarray) -> np.ndarray:
     return ndtri(u.reshape(-1, base.shape[1]))  # the normal quantile, without norm.ppf's overhead (5x)
 
 
+#: the size of one sample's value is taken from every 16th sample: a scale, not a bound (every sample
+#: made a quick audit 15 % slower)
+_SCALE_STRIDE = 16
+
+
 def _largest(values: np.ndarray) -> np.ndarray:
-    """The largest |value| of one sample, per entry (two passes, no temporary array)."""
+    """The largest |value| per entry (two passes, no temporary array)."""
     return np.maximum(values.max(axis=0), -values.min(axis=0))
 
 
@@ -230,15 +235,15 @@ def _add_stacked(statistics, eps: np.ndarray, n: int, moms: list, dmoms: list, l
     per-call set-up, e.g. a covariance factor, is paid once), split back per sequence.  ``largest``
     keeps the largest |value| of one sample of each statistic, then of each difference."""
     vals = [_check_block(t(eps), eps.shape[0], getattr(t, "__name__", "statistic")) for t in statistics]
-    diffs = [v - vals[0] for v in vals[1:]]
-    for k, v in enumerate(vals + diffs):
+    sub = [v[::_SCALE_STRIDE] for v in vals]
+    for k, v in enumerate(sub + [v - sub[0] for v in sub[1:]]):
         largest[k] = np.maximum(largest[k], _largest(v))
     for j, (mom, dmom) in enumerate(zip(moms, dmoms)):
         rows = slice(j * n, (j + 1) * n)
         for m, v in zip(mom, vals):
             m.add(v[rows])
-        for m, d in zip(dmom, diffs):
-            m.add(d[rows])
+        for m, v in zip(dmom, vals[1:]):
+            m.add(v[rows] - vals[0][rows])
 
 
 class _SobolNormals:
