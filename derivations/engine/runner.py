@@ -498,6 +498,8 @@ def run(
                         done, _ = wait(list(pending), timeout=0.2, return_when=FIRST_COMPLETED)
                         vanished: dict[object, BaseException] = {}
                         for fut, task in pending.items():  # progress of running tasks, claim by claim
+                            if fut not in done and not fut.running():
+                                continue  # not started: looking for its files at every wake-up cost 1 s of CPU
                             i = harvest(task)
                             start = scratch / f"{task.number}-{i}.start"
                             if fut not in done and i < len(task.ids) and start.exists():
