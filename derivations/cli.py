@@ -135,6 +135,11 @@ def _audit_misuse(args: argparse.Namespace) -> str | None:
             return f"--{name} must be a positive integer, got {value}"
     if args.deadline is not None and not args.deadline > 0:
         return f"--deadline must be a positive number of seconds, got {args.deadline:g}"
+    if getattr(args, "executor", "local") == "dask":
+        import importlib.util
+
+        if importlib.util.find_spec("dask") is None or importlib.util.find_spec("distributed") is None:
+            return "--executor dask needs dask.distributed, which is not installed: pip install 'derivcheck[dask]'"
     try:
         if args.json:
             check_output_file(args.json, kind="results", what="--json", inputs=args.module or [])

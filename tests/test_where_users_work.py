@@ -236,3 +236,17 @@ def test_annotate_marks_each_equation_and_is_self_contained(tmp_path: Path, monk
     assert "(3) <span class='mark' style='background:#8c959f' title='not audited'>\u2205 not audited" in page
     assert "<mark class='quote'" in page and "<mark class='doubt' title='the note&#x27;s own doubt'>This looks wrong tbh" in page
     assert "http" not in page.replace("http-equiv", "") and "<script" not in page and "src=" not in page
+
+
+def test_executor_dask_without_dask_is_a_one_line_misuse(monkeypatch, capsys) -> None:
+    """Without the optional dependency, ``--executor dask`` is refused before any claim is loaded, in one
+    line that says what to install (it was a traceback after the whole registry had been imported)."""
+    import importlib.util
+
+    from derivations import cli
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name in ("dask", "distributed") else real(name, *a))
+    assert cli.main(["audit", "--executor", "dask", "--select", "bump.inner.eq69", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "pip install 'derivcheck[dask]'" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
