@@ -98,7 +98,7 @@ def sweep_values(strategies: Mapping[str, st.SearchStrategy], name: str, count: 
     return [values[i] for i in idx]
 
 
-def spread_points(strategies: Mapping[str, st.SearchStrategy], count: int, seed: int, key: str, draws: int = 48) -> list[dict[str, Any]]:
+def spread_points(strategies: Mapping[str, st.SearchStrategy], count: int, seed: int, key: str, draws: int = 80) -> list[dict[str, Any]]:
     """``count`` points drawn from ``strategies``, away from special values and from each other."""
     if not strategies or count <= 0:
         return []

@@ -67,7 +67,7 @@ def _extra_points(claim: Claim, claimed: Side, reference: Side, settings: AuditS
     return [check_point(claim, claimed, reference, point, ctx, settings) for point in points]
 
 
-def _diagnosis_pool(claim: Claim, check: SideCheck, settings: AuditSettings, spread: int = 4) -> list[Evaluation]:
+def _diagnosis_pool(claim: Claim, check: SideCheck, settings: AuditSettings, spread: int = 6) -> list[Evaluation]:
     """The points a refutation is explained on: those tested, plus ``spread`` points away from special values
     (Hypothesis favours h = k, rho = 0, bounds, where a wrong formula may be a constant multiple of the truth)."""
     pool = check.evaluations + ([check.failing] if check.failing else [])
