@@ -352,3 +352,29 @@ def test_a_qmc_standard_error_is_never_below_one_samples_weight() -> None:
                                               randomizations=16)
     assert float(est.value) == 0.25
     assert float(est.std_error) >= 1.0 / est.samples
+
+
+def test_hypothesis_random_warning_is_dropped_only_outside_the_main_thread() -> None:
+    """A strategy that touches the global ``random`` is warned about in the main thread; in another thread
+    (a dask worker's task, beside an event loop that uses ``random``) the warning is dropped."""
+    import random as stdlib_random
+    import threading
+    import warnings
+
+    from hypothesis.errors import HypothesisDeprecationWarning
+
+    space = {"x": st.floats(0, 1).map(lambda v: (stdlib_random.random(), v)[1])}
+
+    def run(out: list) -> None:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            search(space, lambda p: Evaluation(p, AGREE), max_examples=3, shrink_budget=0, seed=1, key="rnd")
+        out.extend(w for w in caught if issubclass(w.category, HypothesisDeprecationWarning))
+
+    main: list = []
+    run(main)
+    other: list = []
+    t = threading.Thread(target=run, args=(other,))
+    t.start()
+    t.join()
+    assert main and not other
