@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis import strategies as st
-from hypothesis.errors import HypothesisDeprecationWarning, NoSuchExample, Unsatisfiable
+from hypothesis.errors import HypothesisDeprecationWarning, NoSuchExample, StopTest, UnsatisfiedAssumption, Unsatisfiable
 
 from .decide import DISAGREE
 
@@ -188,6 +188,70 @@ class _BudgetSpent(BaseException):
     a search's work is what this gives."""
 
 
+class _Found(Exception):
+    """The condition held: the role of ``find``'s own ``Found``."""
+
+
+def _find(strategy: st.SearchStrategy, condition: Callable[[Any], bool], conf: settings, rng: random.Random) -> Any:
+    """``hypothesis.find(strategy, condition, settings=conf, random=rng)`` run on Hypothesis's engine directly.
+
+    The engine, its settings and its random stream are those ``find`` uses (``find`` seeds its test with
+    ``rng.getrandbits(64)``), so the same points are drawn in the same order and shrunk by the same passes;
+    what is left out is ``@given``'s machinery around each example (argument printing, tracing,
+    observability; see ``benchmarks/speed.py``).  As under ``find``, every example runs with the global
+    PRNGs seeded, a strategy that uses the global ``random`` is warned about, an error of the condition is
+    shrunk like a hit and raised at its smallest example, no valid example is :class:`Unsatisfiable`, and
+    no hit is :class:`NoSuchExample`.  The classes are internal to
+    Hypothesis: where this version spells them differently, ``find`` itself runs."""
+    try:
+        from hypothesis.control import BuildContext, deprecate_random_in_strategy
+        from hypothesis.internal.conjecture.data import ConjectureData
+        from hypothesis.internal.conjecture.engine import ConjectureRunner
+        from hypothesis.internal.conjecture.shrinker import sort_key
+        from hypothesis.internal.entropy import deterministic_PRNG
+        from hypothesis.internal.escalation import InterestingOrigin
+    except ImportError:
+        return find(strategy, condition, settings=conf, random=rng)
+    hit = InterestingOrigin.from_exception(_Found())
+    errors: dict[Any, Exception] = {}
+
+    def example(data: ConjectureData) -> None:
+        origin = None
+        with deterministic_PRNG(), BuildContext(data, wrapped_test=None):  # type: ignore[arg-type]
+            try:
+                with deprecate_random_in_strategy("from {}={!r}", "point", strategy):  # find's warning, where find gives it
+                    value = data.draw(strategy)
+                if condition(value):
+                    origin = hit
+            except UnsatisfiedAssumption:
+                data.mark_invalid()
+            except Exception as exc:  # noqa: BLE001 - the claim's own error: shrunk, then raised, as by find
+                origin = InterestingOrigin.from_exception(exc)
+                errors.setdefault(origin, exc)
+        if origin is not None:
+            data.mark_interesting(origin)
+
+    runner = ConjectureRunner(example, settings=settings(conf, suppress_health_check=list(HealthCheck), report_multiple_bugs=False),
+                              random=random.Random(rng.getrandbits(64)))
+    runner.run()
+    if not runner.interesting_test_cases:
+        if runner.call_count and runner.valid_test_cases == 0:
+            raise Unsatisfiable(f"no valid example in {runner.call_count} attempts "
+                                f"({runner.invalid_test_cases} failed a filter or assume, {runner.overrun_test_cases} too large)")
+        raise NoSuchExample(repr(condition))
+    origin, result = min(runner.interesting_test_cases.items(), key=lambda kv: sort_key(kv[1].nodes))
+    data = ConjectureData.for_choices(result.choices)
+    try:
+        with deterministic_PRNG(), BuildContext(data, is_final=True, wrapped_test=None):  # type: ignore[arg-type]
+            value = data.draw(strategy)
+    except StopTest:  # pragma: no cover - a shrunk example always replays
+        raise errors.get(origin) or NoSuchExample(repr(condition)) from None
+    if origin != hit:
+        condition(value)  # the error again, with its traceback at the smallest example
+        raise errors[origin]
+    return value
+
+
 def search(
     strategies: Mapping[str, st.SearchStrategy],
     evaluate: Callable[[Mapping[str, Any]], Evaluation],
@@ -261,7 +325,7 @@ def search(
     strategy = st.fixed_dictionaries(dict(strategies))
     try:
         with random_of_other_threads_ignored():
-            found = find(strategy, condition, settings=conf, random=random.Random(seed), database_key=key.encode())
+            found = _find(strategy, condition, conf, random.Random(seed))
     except NoSuchExample:
         return replay()
     except Unsatisfiable as exc:

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import sympy as sp
 from hypothesis import strategies as st
+from hypothesis.errors import NoSuchExample, Unsatisfiable
 from scipy.special import erf
 
 from numerics.models import datamodels as dm
@@ -378,3 +379,75 @@ def test_hypothesis_random_warning_is_dropped_only_outside_the_main_thread() -> 
     t.start()
     t.join()
     assert main and not other
+
+
+# ---------------------------------------------------------------- the search on Hypothesis's engine
+SEARCH_SPACE = st.fixed_dictionaries({"n": st.integers(2, 8), "xi": st.floats(0.5, 3.0), "g": st.sampled_from([0.5, 1.0, 3.0]),
+                                      "w": st.lists(st.floats(-2, 2), min_size=3, max_size=3).map(np.array)})
+SEARCH_SETTINGS = dict(max_examples=8, deadline=None, database=None, derandomize=False)
+
+
+def _points_seen(run, condition) -> list[str]:
+    seen: list[str] = []
+
+    def recorded(v) -> bool:
+        seen.append(repr(v))
+        return condition(v)
+
+    try:
+        out = run(recorded)
+    except Exception as exc:  # noqa: BLE001 - what find raises is part of what is compared
+        out = type(exc).__name__
+    return list(dict.fromkeys(seen)) + [repr(out)]
+
+
+@pytest.mark.parametrize("condition", [lambda v: False, lambda v: v["xi"] > 2.5 and v["n"] > 3], ids=["no hit", "hit"])
+def test_the_search_draws_and_shrinks_as_hypothesis_find_does(condition) -> None:
+    """The reference is ``hypothesis.find`` itself: the same points, in the same order, and the same shrunk example."""
+    import random
+
+    from hypothesis import HealthCheck, Phase, find, settings
+
+    from numerics.search import _find
+
+    conf = settings(**SEARCH_SETTINGS, suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate, Phase.shrink])
+    for seed in range(6):
+        ours = _points_seen(lambda c: _find(SEARCH_SPACE, c, conf, random.Random(seed)), condition)
+        theirs = _points_seen(lambda c: find(SEARCH_SPACE, c, settings=conf, random=random.Random(seed)), condition)
+        assert ours == theirs
+
+
+def test_an_error_of_the_condition_is_shrunk_and_raised_as_find_raises_it() -> None:
+    import random
+
+    from hypothesis import HealthCheck, settings
+
+    from numerics.search import _find
+
+    def breaks(v) -> bool:
+        if v["xi"] > 1.7:
+            raise ZeroDivisionError(f"xi = {v['xi']}")
+        return False
+
+    conf = settings(**SEARCH_SETTINGS, suppress_health_check=list(HealthCheck))
+    with pytest.raises(ZeroDivisionError, match="xi = 1.75|xi = 2.0"):  # shrunk to a simple value above 1.7
+        _find(SEARCH_SPACE, breaks, conf, random.Random(0))
+    with pytest.raises(Unsatisfiable):
+        _find(st.integers(0, 10).filter(lambda _: False), lambda v: True, conf, random.Random(0))
+    with pytest.raises(NoSuchExample):
+        _find(SEARCH_SPACE, lambda v: False, conf, random.Random(0))
+
+
+def test_sequential_sampling_starts_from_a_quarter_and_a_recheck_from_all_its_samples() -> None:
+    from numerics.context import Context
+
+    def stat(eps):  # smooth: randomized QMC resolves it on few points
+        return 1 + 0.1 * eps[:, 0] * eps[:, 1]
+
+    ctx = Context(samples=1 << 14, chunk=1 << 14, sampling="qmc", seed_material=(0, "t", "truth"), target=6e-3,
+                  growth=8, head=4, randomizations=32)
+    est = ctx.expect(stat, 2)
+    assert est.samples == 1 << 12 and est.looks == 6  # 2^12 .. 2^17
+    assert abs(float(est.value) - 1) < 7 * float(est.std_error) + 1e-12
+    again = ctx.derive("recheck").derive(samples=1 << 16, head=1).expect(stat, 2)
+    assert again.samples == 1 << 16
