@@ -104,8 +104,8 @@ def _add_run_options(p: argparse.ArgumentParser, json_help: str) -> None:
     """The options of a command that audits claims (audit, mutate): which claims, how, and where the result goes."""
     _add_selection(p)
     p.add_argument("--mode", choices=("quick", "thorough"), default="quick",
-                   help="quick: 8 points, 2^16 samples, 30 digits per claim; thorough: 60 points, 2^18 samples "
-                        "(grown up to 2^20 until the target resolution), 40 digits")
+                   help="quick: 8 points, 2^16 samples (sequentially from 2^14 up to 2^19 until the target "
+                        "resolution), 30 digits per claim; thorough: 60 points, 2^18 samples (from 2^16 up to 2^22), 40 digits")
     p.add_argument("--seed", type=int, default=0, help="seed of every random choice; the same seed gives the same verdicts (default 0)")
     p.add_argument("--json", metavar="PATH", help=json_help)
     p.add_argument("--workers", type=int, default=None, help="claims audited in parallel (default 2)")

@@ -36,6 +36,9 @@ class Context:
     # sequential sampling: grow the sample up to ``growth`` x ``samples`` until z SE <= target x |mean|
     target: float | None = None
     growth: int = 1
+    # ... starting from ``samples / head``: a statistic that resolves the target on fewer samples stops
+    # there (the looks are one Sobol prefix, so a look that does not stop costs nothing extra)
+    head: int = 1
     point_salt: tuple = ()  # the parameter point: seeds its own random draws, not the Monte Carlo normals
     # the seed of the Monte Carlo / QMC normals where it differs from ``seed_material``: the check's
     # purpose without the claim (see :meth:`sampling_rng`); () means ``seed_material``
@@ -86,9 +89,11 @@ class Context:
         versus: object | None = None,
     ) -> tuple[list[Estimate], list[Estimate]]:
         n = samples or self.samples
+        sequential = self.target is not None and self.growth > 1
+        first = max(n // self.head, min(n, 1 << 12)) if sequential else n
         return montecarlo.expectation_paired(
-            statistics, dim, n, self.sampling_rng(salt), self.chunk, self.sampling, self.randomizations,
-            target=self.target if self.growth > 1 else None, max_samples=n * self.growth,
+            statistics, dim, first, self.sampling_rng(salt), self.chunk, self.sampling, self.randomizations,
+            target=self.target if sequential else None, max_samples=n * self.growth,
             versus=None if versus is None else np.asarray(versus, dtype=float),
         )
 

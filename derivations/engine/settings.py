@@ -34,6 +34,7 @@ class AuditSettings:
     # 0.6 % so that a 1 % error is seen with margin (derivcheck mutate)
     target_resolution: float | None = 6e-3
     sample_growth: int = 8
+    sample_head: int = 4               # ... starting from samples / sample_head (stops there when resolved)
 
     @classmethod
     def for_mode(cls, mode: str = "quick", **overrides: object) -> "AuditSettings":
@@ -41,7 +42,7 @@ class AuditSettings:
             raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
         base = cls() if mode == "quick" else cls(
             mode="thorough", dps=40, samples=1 << 18, max_examples=60, shrink_budget=150,
-            follows_examples=20, symbolic_timeout=30.0, deadline=600.0, target_resolution=6e-4, sample_growth=4,
+            follows_examples=20, symbolic_timeout=30.0, deadline=600.0, target_resolution=6e-4, sample_growth=16,
         )
         clean = {k: v for k, v in overrides.items() if v is not None}
         return replace(base, **clean)

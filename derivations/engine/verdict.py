@@ -163,6 +163,7 @@ def base_context(settings: AuditSettings, claim_id: str, label: str, target: flo
         seed_material=(settings.seed, claim_id, label), normals_material=("normals", settings.seed, label),
         randomizations=settings.randomizations,
         target=target if sequential else None, growth=settings.sample_growth if sequential else 1,
+        head=settings.sample_head if sequential else 1,
     )
 
 
@@ -319,7 +320,7 @@ def check_sides(
             return SideCheck("inconclusive", method, evidence, None, evals, failing, flaky)
         recheck_ctx = ctx.derive("recheck").derive(
             samples=settings.samples * settings.recheck_sample_factor, dps=settings.dps + settings.recheck_extra_dps,
-            route="independent",
+            route="independent", head=1,  # the whole 4x sample from the first look: a re-check is never the smaller one
         )
         again = check_point(claim, claimed, reference, dict(failing.point), recheck_ctx, settings)
         reproduced, why, route = _reproduced(failing, again, settings)
