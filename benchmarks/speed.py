@@ -7,7 +7,9 @@
 * memoized reference values on a chain vs recomputing them;
 * the audit of the small-bump module with 2 worker processes vs 1;
 * points for a diagnosis drawn from bare Hypothesis draws vs a ``find`` run per draw;
-* the QMC normals of a quick audit's checks shared between claims vs drawn per claim.
+* the QMC normals of a quick audit's checks shared between claims vs drawn per claim;
+* the searches run on Hypothesis's engine directly vs through ``hypothesis.find``;
+* sequential sampling starting from a quarter of the samples vs from all of them.
 """
 
 from __future__ import annotations
@@ -93,17 +95,17 @@ def spread_draws() -> None:
     print(f"  80 points for each of {len(claims)} claims: find {engine:.2f} s, bare draws {bare:.2f} s, ratio {engine / bare:.1f}x")
 
 
-def shared_normals() -> None:
-    from derivations.engine import registry
+def quick_audit_seconds(patterns: list[str], **settings_changes: object):
+    """A function timing one quick audit (in this process, one worker) of the entries matching ``patterns``;
+    the first audit in a process pays lazy imports and set-up, so it is run once untimed."""
+    from derivations.engine import isolation, registry
     from derivations.engine.audit import audit_claim
-    from derivations.engine import isolation
-    from derivations.engine import verdict
     from derivations.engine.settings import AuditSettings
     from numerics import montecarlo
 
     reg = registry.discover()
-    claims = reg.select(["bump*", "relu.f.*", "sigmoid.single.*"])
-    settings = AuditSettings.for_mode("quick")
+    claims = reg.select(patterns)
+    settings = AuditSettings.for_mode("quick", **settings_changes)
     lookup = lambda i: reg.get(i) if i in reg else None  # noqa: E731
 
     def audit_all() -> None:
@@ -112,8 +114,15 @@ def shared_normals() -> None:
             with isolation.fresh_globals():
                 audit_claim(c, settings, lookup)
 
-    audit_all()  # the first audit in a process pays lazy imports and set-up
-    shared = best_of(audit_all, repeat=1)
+    audit_all()
+    return len(claims), lambda: best_of(audit_all, repeat=1)
+
+
+def shared_normals() -> None:
+    from derivations.engine import verdict
+
+    count, timed = quick_audit_seconds(["bump*", "relu.f.*", "sigmoid.single.*"])
+    shared = timed()
     real = verdict.Context
 
     def per_claim(**kw):  # the normals seeded with the claim, as before they were shared
@@ -122,10 +131,38 @@ def shared_normals() -> None:
 
     verdict.Context = per_claim
     try:
-        own = best_of(audit_all, repeat=1)
+        own = timed()
     finally:
         verdict.Context = real
-    print(f"  quick audit of {len(claims)} entries: normals per claim {own:.1f} s, shared {shared:.1f} s, ratio {own / shared:.2f}x")
+    print(f"  quick audit of {count} entries: normals per claim {own:.1f} s, shared {shared:.1f} s, ratio {own / shared:.2f}x")
+
+
+def search_engine() -> None:
+    """The searches of refuted chains (draws and shrinking dominate) through Hypothesis's engine directly
+    (``numerics.search._find``) against ``hypothesis.find``."""
+    from hypothesis import find
+
+    from numerics import search
+
+    count, timed = quick_audit_seconds(["gdln.exclusive.*", "sigmoid.multi.*", "cube.three_bumps.*", "gdln.timevarying.*"])
+    direct = timed()
+    real = search._find
+    search._find = lambda strategy, condition, conf, rng: find(strategy, condition, settings=conf, random=rng)  # as before
+    try:
+        through_find = timed()
+    finally:
+        search._find = real
+    print(f"  quick audit of {count} entries: find {through_find:.1f} s, the engine directly {direct:.1f} s, "
+          f"ratio {through_find / direct:.2f}x")
+
+
+def sequential_head() -> None:
+    """Sequential sampling from samples/4 (stopping there when the target is resolved) against from samples."""
+    patterns = ["relu.f.*", "sigmoid.*", "bump*"]
+    count, from_quarter = quick_audit_seconds(patterns)
+    _, from_full = quick_audit_seconds(patterns, sample_head=1)
+    quarter, full = from_quarter(), from_full()
+    print(f"  quick audit of {count} entries: from samples {full:.1f} s, from samples/4 {quarter:.1f} s, ratio {full / quarter:.2f}x")
 
 
 if __name__ == "__main__":
@@ -140,3 +177,7 @@ if __name__ == "__main__":
     spread_draws()
     print("QMC normals:")
     shared_normals()
+    print("Hypothesis searches:")
+    search_engine()
+    print("sequential sampling:")
+    sequential_head()
