@@ -348,8 +348,10 @@ claim(
     assumptions=(rc.LABELS, "Gaussian, NLGP, Student-t or hypercube classes; w ~ N(0, I) (no ties S = 0)",
                  "checked as P(S>0 | Y=1) = P(S>0 | Y=0) = 1/2, which gives both statements by Bayes' rule"),
     claimed=lambda p: np.array([0.5, 0.5]),
-    reference=Sampled(rc.two_class_dim, positive_fractions, "[1(S_1 > 0), 1(S_0 > 0)]"),
+    # without sampling the indicator (routes.positive_fraction); the Monte Carlo side: POSITIVE_FRACTIONS_SAMPLED
+    reference=routes.positive_fraction,
 )
+POSITIVE_FRACTIONS_SAMPLED = Sampled(rc.two_class_dim, positive_fractions, "[1(S_1 > 0), 1(S_0 > 0)]")
 
 
 def second_moment_given_positive(p, eps):
