@@ -31,7 +31,7 @@ from ..api import Claim, Point, Sampled
 from .record import jsonable
 from .settings import AuditSettings
 from .sides import describe, describe_format, scaled
-from .verdict import PointRecord, Side, SideCheck, _counterexample, base_context, check_point, check_sides
+from .verdict import PointRecord, Side, SideCheck, _counterexample, base_context, check_point, check_sides, claim_context
 
 Lookup = Callable[[str], "Claim | None"]
 
@@ -62,7 +62,7 @@ def _extra_points(claim: Claim, claimed: Side, reference: Side, settings: AuditS
     """More points for the diagnosis, spread over the parameter space (see :mod:`numerics.spread`)."""
     from numerics.spread import spread_points
 
-    ctx = base_context(settings, claim.id, "diagnosis")
+    ctx = claim_context(claim, settings, "diagnosis")
     points = spread_points(claim.params, count, stable_seed(settings.seed, claim.id, "diagnosis") % (2**32), f"{claim.id}:diagnosis")
     return [check_point(claim, claimed, reference, point, ctx, settings) for point in points]
 
@@ -153,7 +153,7 @@ def _sweep(claim: Claim, check: SideCheck, settings: AuditSettings) -> dict | No
 
     drawn = sweep_values({name: claim.params[name]}, name, n, stable_seed(settings.seed, claim.id, "sweep") % (2**32), f"{claim.id}:sweep")
     values = sorted(set(drawn if len(drawn) >= 3 else np.linspace(lo, hi, n).tolist()) | {float(point[name])})
-    ctx = base_context(settings, claim.id, "sweep")
+    ctx = claim_context(claim, settings, "sweep")
     rows = []
     for v in values:
         ev = check_point(claim, claim.claimed, claim.reference, {**point, name: v}, ctx, settings)
@@ -236,7 +236,7 @@ def _correction(
 
 def _replay(claim: Claim, side: Side, settings: AuditSettings, original: SideCheck) -> list[Evaluation]:
     """``side`` against the reference at every distinct point the original truth check evaluated."""
-    ctx = base_context(settings, claim.id, "corrected-replay")
+    ctx = claim_context(claim, settings, "corrected-replay")
     seen: dict[str, dict] = {}
     for e in original.evaluations + ([original.failing] if original.failing is not None else []):
         seen.setdefault(point_key(e.point), dict(e.point))

@@ -167,6 +167,16 @@ def base_context(settings: AuditSettings, claim_id: str, label: str, target: flo
     )
 
 
+def claim_context(claim: Claim, settings: AuditSettings, label: str) -> Context:
+    """The context of one of ``claim``'s checks: sampled sides resolve the mode's target resolution, or the
+    claim's own stated tolerance where it is coarser (sampling finer than an approximation's tolerance is
+    wasted)."""
+    target = settings.target_resolution
+    if target is not None and claim.tolerances.rtol is not None:
+        target = max(target, claim.tolerances.rtol)
+    return base_context(settings, claim.id, label, target)
+
+
 def _counterexample(ev: Evaluation) -> dict:
     rec: PointRecord = ev.record
     cmp = rec.comparison
@@ -271,11 +281,7 @@ def check_sides(
     claim: Claim, claimed: Side, reference: Side, settings: AuditSettings, label: str, max_examples: int | None = None
 ) -> SideCheck:
     """Compare ``claimed`` with ``reference`` over the claim's parameter space."""
-    # sampling finer than the claim's own stated tolerance (an approximation) would be wasted
-    target = settings.target_resolution
-    if target is not None and claim.tolerances.rtol is not None:
-        target = max(target, claim.tolerances.rtol)
-    ctx = base_context(settings, claim.id, label, target)
+    ctx = claim_context(claim, settings, label)
     # Once a disagreement is found, Hypothesis only shrinks it: a shrink candidate is kept only if it
     # still disagrees, so it may be tested more cheaply (1/4 of the samples, 10 fewer digits, no
     # sequential growth) -- a missed candidate just means a less simple counterexample; the final
