@@ -188,6 +188,16 @@ class _BudgetSpent(BaseException):
     a search's work is what this gives."""
 
 
+def _seeded_globals() -> contextlib.AbstractContextManager:
+    """The global PRNGs (``random``, numpy's) seeded as Hypothesis seeds them for an example, and restored
+    after: a claim whose code draws from them gets the same numbers at every evaluation, as under ``find``."""
+    try:
+        from hypothesis.internal.entropy import deterministic_PRNG
+    except ImportError:  # another Hypothesis: the claim's own randomness is then caught as nondeterminism
+        return contextlib.nullcontext()
+    return deterministic_PRNG()
+
+
 class _Found(Exception):
     """The condition held: the role of ``find``'s own ``Found``."""
 
@@ -198,17 +208,17 @@ def _find(strategy: st.SearchStrategy, condition: Callable[[Any], bool], conf: s
     The engine, its settings and its random stream are those ``find`` uses (``find`` seeds its test with
     ``rng.getrandbits(64)``), so the same points are drawn in the same order and shrunk by the same passes;
     what is left out is ``@given``'s machinery around each example (argument printing, tracing,
-    observability; see ``benchmarks/speed.py``).  As under ``find``, every example runs with the global
-    PRNGs seeded, a strategy that uses the global ``random`` is warned about, an error of the condition is
-    shrunk like a hit and raised at its smallest example, no valid example is :class:`Unsatisfiable`, and
-    no hit is :class:`NoSuchExample`.  The classes are internal to
+    observability; see ``benchmarks/speed.py``).  As under ``find``, a strategy that uses the global
+    ``random`` is warned about, an error of the condition is shrunk like a hit and raised at its smallest
+    example, no valid example is :class:`Unsatisfiable`, and no hit is :class:`NoSuchExample`.  ``find``
+    also seeds the global PRNGs for every example; :func:`search` does it only around the evaluation of a
+    new point (:func:`_seeded_globals`), the one place a claim's code runs.  The classes are internal to
     Hypothesis: where this version spells them differently, ``find`` itself runs."""
     try:
         from hypothesis.control import BuildContext, deprecate_random_in_strategy
         from hypothesis.internal.conjecture.data import ConjectureData
         from hypothesis.internal.conjecture.engine import ConjectureRunner
         from hypothesis.internal.conjecture.shrinker import sort_key
-        from hypothesis.internal.entropy import deterministic_PRNG
         from hypothesis.internal.escalation import InterestingOrigin
     except ImportError:
         return find(strategy, condition, settings=conf, random=rng)
@@ -217,7 +227,7 @@ def _find(strategy: st.SearchStrategy, condition: Callable[[Any], bool], conf: s
 
     def example(data: ConjectureData) -> None:
         origin = None
-        with deterministic_PRNG(), BuildContext(data, wrapped_test=None):  # type: ignore[arg-type]
+        with BuildContext(data, wrapped_test=None):  # type: ignore[arg-type]
             try:
                 with deprecate_random_in_strategy("from {}={!r}", "point", strategy):  # find's warning, where find gives it
                     value = data.draw(strategy)
@@ -242,7 +252,7 @@ def _find(strategy: st.SearchStrategy, condition: Callable[[Any], bool], conf: s
     origin, result = min(runner.interesting_test_cases.items(), key=lambda kv: sort_key(kv[1].nodes))
     data = ConjectureData.for_choices(result.choices)
     try:
-        with deterministic_PRNG(), BuildContext(data, is_final=True, wrapped_test=None):  # type: ignore[arg-type]
+        with BuildContext(data, is_final=True, wrapped_test=None):  # type: ignore[arg-type]
             value = data.draw(strategy)
     except StopTest:  # pragma: no cover - a shrunk example always replays
         raise errors.get(origin) or NoSuchExample(repr(condition)) from None
@@ -283,7 +293,8 @@ def search(
             if set(point) != set(strategies) or point_key(point) in cache:
                 continue  # the parameter space changed since it was stored, or the search tested it
             try:
-                result = evaluate(dict(point))
+                with _seeded_globals():
+                    result = evaluate(dict(point))
             except Exception as exc:  # noqa: BLE001 - a corrupt entry is not the claim's error
                 outcome.warnings.append(f"example database: stored point {point} ignored ({type(exc).__name__}: {exc})"[:300])
                 continue
@@ -306,7 +317,8 @@ def search(
                 if smallest:
                     raise _BudgetSpent
                 return False
-            result = evaluate(dict(point))
+            with _seeded_globals():
+                result = evaluate(dict(point))
             cache[k] = result
             outcome.evaluations.append(result)
         if cache[k].status == DISAGREE:

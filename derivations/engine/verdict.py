@@ -326,7 +326,9 @@ def check_sides(
             return SideCheck("inconclusive", method, evidence, None, evals, failing, flaky)
         recheck_ctx = ctx.derive("recheck").derive(
             samples=settings.samples * settings.recheck_sample_factor, dps=settings.dps + settings.recheck_extra_dps,
-            route="independent", head=1,  # the whole 4x sample from the first look: a re-check is never the smaller one
+            # from the mode's whole sample (never fewer than the search used) up to 4x, sooner only when the
+            # disagreement is plain (beyond 2z) or resolved to the target
+            route="independent", head=settings.recheck_sample_factor,
         )
         again = check_point(claim, claimed, reference, dict(failing.point), recheck_ctx, settings)
         reproduced, why, route = _reproduced(failing, again, settings)
@@ -382,7 +384,7 @@ def _reproduced(first: Evaluation, again: Evaluation, settings: AuditSettings) -
     """Is the re-checked disagreement a refutation?  Returns (yes, why not, route description).
 
     * disjoint balls (numerics.certify): a proof;
-    * a statistical side: fresh random numbers, 4x the samples (an independent draw);
+    * a statistical side: fresh random numbers (an independent draw), from the mode's sample up to 4x;
     * deterministic and uncertified: the re-check ran on the independent route (another
       quadrature rule on other pieces) and more digits.  The values of each side may move between
       the two evaluations by no more than the discrepancy itself (the path's own error, measured),

@@ -55,3 +55,19 @@ def test_a_check_is_as_fine_as_its_sampled_side_whichever_side_samples() -> None
     assert "QMC" in r["evidence"]["resolution_text"] or "Monte Carlo" in r["evidence"]["resolution_text"]
     quick = AuditSettings()  # the sequential sampling's first look at least
     assert r["evidence"]["samples_per_point"] >= quick.samples // quick.sample_head
+
+
+def test_a_sampled_refutation_is_rechecked_on_at_least_the_whole_sample_of_its_mode() -> None:
+    """The search starts its sequential sampling from a quarter of the mode's sample; its re-check never
+    starts below the whole sample (it grows to 4x unless the disagreement is plain)."""
+    from derivations.api import Sampled
+
+    c = claim("t.verdict.sampled_wrong", sources=quote("t.txt", "E[Z^2] = 1.05"), latex="E[Z^2] = 1.05",
+              params={"s": st.floats(0.5, 2.0)},
+              claimed=lambda p: 1.05 * p.s**2,
+              reference=Sampled(dim=1, statistic=lambda p, eps: (p.s * eps[:, 0]) ** 2))
+    r = audit(c)
+    quick = AuditSettings()
+    assert r["verdict"] == "refuted", r["diagnosis"]
+    assert quick.samples <= r["evidence"]["recheck"]["samples"] <= quick.samples * quick.recheck_sample_factor * quick.sample_growth
+    assert r["counterexample"]["first_seen"] is not None
