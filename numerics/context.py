@@ -36,8 +36,9 @@ class Context:
     # sequential sampling: grow the sample up to ``growth`` x ``samples`` until z SE <= target x |mean|
     target: float | None = None
     growth: int = 1
-    # ... starting from ``samples / head``: a statistic that resolves the target on fewer samples stops
-    # there (the looks are one Sobol prefix, so a look that does not stop costs nothing extra)
+    # ... starting from ``samples / head`` (but not below 4096, where 32 randomized replicates would hold
+    # 128 points each): a statistic that resolves the target on fewer samples stops there (the looks are
+    # one Sobol prefix, so a look that does not stop costs nothing extra)
     head: int = 1
     point_salt: tuple = ()  # the parameter point: seeds its own random draws, not the Monte Carlo normals
     # the seed of the Monte Carlo / QMC normals where it differs from ``seed_material``: the check's
