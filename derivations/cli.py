@@ -100,12 +100,20 @@ def _sampling(args: argparse.Namespace) -> dict:
     return {}
 
 
+def _mode_summary(mode: str) -> str:
+    """What a mode does, from its settings (so the help cannot drift from them)."""
+    s = AuditSettings.for_mode(mode)
+    log2 = lambda n: n.bit_length() - 1  # noqa: E731 - the sample sizes are powers of two
+    return (f"{mode}: {s.max_examples} points, 2^{log2(s.samples)} samples (sequentially from "
+            f"2^{log2(s.samples // s.sample_head)} up to 2^{log2(s.samples * s.sample_growth)} until the target "
+            f"resolution {s.target_resolution:g}), {s.dps} digits per claim")
+
+
 def _add_run_options(p: argparse.ArgumentParser, json_help: str) -> None:
     """The options of a command that audits claims (audit, mutate): which claims, how, and where the result goes."""
     _add_selection(p)
     p.add_argument("--mode", choices=("quick", "thorough"), default="quick",
-                   help="quick: 8 points, 2^16 samples (sequentially from 2^14 up to 2^19 until the target "
-                        "resolution), 30 digits per claim; thorough: 60 points, 2^18 samples (from 2^16 up to 2^22), 40 digits")
+                   help="; ".join(_mode_summary(m) for m in ("quick", "thorough")))
     p.add_argument("--seed", type=int, default=0, help="seed of every random choice; the same seed gives the same verdicts (default 0)")
     p.add_argument("--json", metavar="PATH", help=json_help)
     p.add_argument("--workers", type=int, default=None, help="claims audited in parallel (default 2)")

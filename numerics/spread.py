@@ -49,9 +49,9 @@ def _special(point: dict, names: list[str], bounds: dict[str, tuple[float, float
 def _draw_bare(strategy: st.SearchStrategy, draws: int, seed: int) -> list[dict[str, Any]]:
     """``draws`` attempts at drawing from ``strategy``, each from a bare Hypothesis ``ConjectureData``
     on one seeded stream: the same strategies, so every point is inside the stated space, without the
-    engine around each example (``find`` costs about 0.6 ms per example, this about 0.02 ms; the
-    diagnosis of 130 refuted claims drew 10,000 points).  The classes are internal to Hypothesis:
-    where this version spells them differently nothing is drawn, and :func:`draw` uses ``find``."""
+    engine around each example (a search costs several times more per example: ``benchmarks/speed.py``;
+    the diagnosis of 130 refuted claims drew 10,000 points).  The classes are internal to Hypothesis:
+    where this version spells them differently nothing is drawn, and :func:`draw` runs a search."""
     try:
         from hypothesis.control import BuildContext
         from hypothesis.internal.conjecture.data import ConjectureData

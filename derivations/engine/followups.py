@@ -31,7 +31,7 @@ from ..api import Claim, Point, Sampled
 from .record import jsonable
 from .settings import AuditSettings
 from .sides import describe, describe_format, scaled
-from .verdict import PointRecord, Side, SideCheck, _counterexample, base_context, check_point, check_sides, claim_context
+from .verdict import PointRecord, Side, SideCheck, _counterexample, base_context, check_point, check_sides, claim_context, recheck_context
 
 Lookup = Callable[[str], "Claim | None"]
 
@@ -205,9 +205,7 @@ def _correction(
     undecided = [e for e in replayed if e.status == UNDECIDED]
     if verdict in ("proved", "confirmed") and disagree:
         # a disagreement is a refutation only when it reproduces on an independent re-check
-        recheck_ctx = base_context(settings, claim.id, "corrected-replay").derive("recheck").derive(
-            samples=settings.samples * settings.recheck_sample_factor, dps=settings.dps + settings.recheck_extra_dps
-        )
+        recheck_ctx = recheck_context(base_context(settings, claim.id, "corrected-replay"), settings)
         again = check_point(claim, side, claim.reference, dict(disagree[0].point), recheck_ctx, settings)
         if again.status == DISAGREE:
             verdict, counterexample = "refuted", _counterexample(again)

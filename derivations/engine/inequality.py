@@ -132,9 +132,9 @@ def audit_inequality(claim: Claim, settings: AuditSettings) -> dict[str, Any]:
     )
     out: dict[str, Any] = {"method": method, "evidence": evidence, "counterexample": None, "diagnosis": None}
     if outcome.failing is not None:
-        recheck = ctx.derive("recheck").derive(samples=settings.samples * settings.recheck_sample_factor,
-                                               dps=settings.dps + settings.recheck_extra_dps,
-                                               head=settings.recheck_sample_factor)
+        from .verdict import recheck_context
+
+        recheck = recheck_context(ctx, settings)
         again = margin_at(claim, dict(outcome.failing.point), recheck, settings)
         if again.status != DISAGREE:
             out["verdict"] = "inconclusive"

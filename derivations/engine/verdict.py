@@ -177,6 +177,16 @@ def claim_context(claim: Claim, settings: AuditSettings, label: str) -> Context:
     return base_context(settings, claim.id, label, target)
 
 
+def recheck_context(ctx: Context, settings: AuditSettings, **changes: object) -> Context:
+    """The context of a re-check of ``ctx``'s disagreement: fresh random numbers (the purpose is in the seed),
+    more digits, and a sequential sample from the mode's whole sample (never fewer than the search used) up
+    to ``recheck_sample_factor`` times it -- sooner only when the disagreement is plain (beyond 2z) or
+    resolved to the target; a fixed ``ctx`` takes the whole larger sample at once."""
+    return ctx.derive("recheck").derive(samples=settings.samples * settings.recheck_sample_factor,
+                                        dps=settings.dps + settings.recheck_extra_dps,
+                                        head=settings.recheck_sample_factor, **changes)
+
+
 def _counterexample(ev: Evaluation) -> dict:
     rec: PointRecord = ev.record
     cmp = rec.comparison
@@ -324,12 +334,7 @@ def check_sides(
                                  ctx.derive(point_key(failing.point)).derive("determinism"))
         if flaky:
             return SideCheck("inconclusive", method, evidence, None, evals, failing, flaky)
-        recheck_ctx = ctx.derive("recheck").derive(
-            samples=settings.samples * settings.recheck_sample_factor, dps=settings.dps + settings.recheck_extra_dps,
-            # from the mode's whole sample (never fewer than the search used) up to 4x, sooner only when the
-            # disagreement is plain (beyond 2z) or resolved to the target
-            route="independent", head=settings.recheck_sample_factor,
-        )
+        recheck_ctx = recheck_context(ctx, settings, route="independent")
         again = check_point(claim, claimed, reference, dict(failing.point), recheck_ctx, settings)
         reproduced, why, route = _reproduced(failing, again, settings)
         evidence["recheck"] = {
